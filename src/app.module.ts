@@ -1,0 +1,37 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import { graphqlOptions } from './common/graphql/graphql-options.js';
+import { LoaderRegistry } from './common/graphql/loader.registry.js';
+import { loggerOptions } from './common/http/logger-options.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule, type EntityClass } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+
+/** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[] } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot(extra.entities),
+        CommonModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [AppConfig, LoaderRegistry],
+          useFactory: graphqlOptions,
+        }),
+        HealthModule,
+        AuthModule,
+        ...(extra.imports ?? []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { sendProblem } from './common/errors/problem.filter.js';
+import { toProblem } from './common/errors/problem.js';
+import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { AppConfig } from './config/app-config.js';
+import type { EntityClass } from './database/database.module.js';
+import { buildOpenApiDocument, mountDocs } from './docs/openapi.js';
+import { MetricsService } from './health/metrics.service.js';
+
+export interface CreateAppOptions {
+  /** Extra modules and entities (test fixtures). */
+  imports?: ModuleMetadata['imports'];
+  entities?: EntityClass[];
+  /** Keep Nest's own boot logs quiet (tests). */
+  quiet?: boolean;
+}
+
+/** Builds the fully configured app (not yet listening): main.ts, tests and benchmarks all start it this way. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    genReqId: requestIdOf,
+    return503OnClosing: true,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: options.quiet ? false : undefined,
+  });
+  if (!options.quiet) app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('v1', { exclude: ['health', 'ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  installHttpHooks(app, config);
+  mountDocs(app, buildOpenApiDocument(app));
+  await app.init();
+  return app;
+}
+
+function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  // Errors raised by Fastify itself before Nest sees the request (bad JSON, body too large, bad media type).
+  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { problem, headers, unexpected } = toProblem(error);
+    if (unexpected) request.log.error(error);
+    sendProblem(reply, { ...problem, instance: request.url }, headers);
+  });
+  // A GraphQL batch is capped so one HTTP request cannot carry unbounded work.
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== '/graphql' || !Array.isArray(request.body)) return;
+    if (request.body.length > config.graphql.maxBatch) {
+      const message = `A batch may hold at most ${config.graphql.maxBatch} operations`;
+      return reply.status(400).send({ errors: [{ message, extensions: { code: 'VALIDATION_FAILED', status: 400 } }] });
+    }
+  });
+}

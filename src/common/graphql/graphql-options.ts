@@ -1,0 +1,34 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { AppConfig } from '../../config/app-config.js';
+import { formatGraphqlError } from './format-error.js';
+import type { LoaderRegistry } from './loader.registry.js';
+
+/** Apollo options: code-first schema, graphql-ws subscriptions, armor limits, per-operation DataLoaders. */
+export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): ApolloDriverConfig {
+  const g = config.graphql;
+  const armor = new ApolloArmor({
+    maxDepth: { n: g.maxDepth },
+    maxAliases: { n: g.maxAliases },
+    costLimit: { maxCost: g.maxCost },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: 5000 },
+    blockFieldSuggestion: { enabled: !g.introspection },
+  }).protect();
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: g.introspection,
+    graphiql: false,
+    // armor is typed against Apollo's ESM build, Nest against its CJS build: same objects at run time.
+    plugins: armor.plugins as ApolloDriverConfig['plugins'],
+    validationRules: armor.validationRules,
+    // Batches are allowed but capped at GRAPHQL_MAX_BATCH by a hook in bootstrap.
+    allowBatchedHttpRequests: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatGraphqlError,
+    subscriptions: { 'graphql-ws': true },
+    context: (request: { req?: unknown }) => ({ req: request.req ?? request, loaders: loaders.create() }),
+  };
+}

@@ -1,0 +1,38 @@
+import { isAbsolute, resolve } from 'node:path';
+import { validateEnv, type EnvVars } from './env.validation.js';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolMax: number; runMigrations: boolean }
+  | { kind: 'embedded'; /** null → in memory (tests). */ dataDir: string | null; poolMax: number; runMigrations: boolean };
+
+/** The one typed configuration object; built once from the environment and injected by class token. */
+export class AppConfig {
+  readonly env!: EnvVars['NODE_ENV'];
+  readonly http!: { host: string; port: number; bodyLimit: number; trustProxy: boolean; shutdownTimeoutMs: number };
+  readonly database!: DatabaseConfig;
+  readonly dataDir!: string;
+  readonly logLevel!: string;
+  readonly graphql!: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBatch: number };
+  readonly metricsToken!: string | undefined;
+  readonly auth!: { jwtSecret: string | undefined };
+
+  static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
+    const v = validateEnv(env);
+    const dataDir = isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(process.cwd(), v.DATA_DIR);
+    return Object.assign(new AppConfig(), {
+      env: v.NODE_ENV,
+      http: { host: v.HOST, port: v.PORT, bodyLimit: v.BODY_LIMIT_BYTES, trustProxy: v.TRUST_PROXY, shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS },
+      database: v.DATABASE_URL
+        ? { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX, runMigrations: v.MIGRATIONS_RUN }
+        : { kind: 'embedded', dataDir: resolve(dataDir, 'pg'), poolMax: v.DATABASE_POOL_MAX, runMigrations: v.MIGRATIONS_RUN },
+      dataDir,
+      logLevel: v.LOG_LEVEL,
+      graphql: {
+        introspection: v.GRAPHQL_INTROSPECTION, maxDepth: v.GRAPHQL_MAX_DEPTH, maxAliases: v.GRAPHQL_MAX_ALIASES,
+        maxCost: v.GRAPHQL_MAX_COST, maxBatch: v.GRAPHQL_MAX_BATCH,
+      },
+      metricsToken: v.METRICS_TOKEN,
+      auth: { jwtSecret: v.JWT_SECRET },
+    } satisfies AppConfig);
+  }
+}

@@ -1,0 +1,95 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable Tierdesk reads. Documented in README.md ("Configuration"). */
+export class EnvVars {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInteger) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_MAX = 10;
+
+  @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(toBoolean) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toInteger) @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Transform(toBoolean) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(toInteger) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @Transform(toBoolean) @IsBoolean()
+  GRAPHQL_INTROSPECTION = true;
+
+  @Transform(toInteger) @IsInt() @Min(1) @Max(100)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  @Transform(toInteger) @IsInt() @Min(0) @Max(1000)
+  GRAPHQL_MAX_ALIASES = 15;
+
+  @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  GRAPHQL_MAX_COST = 5000;
+
+  @Transform(toInteger) @IsInt() @Min(1) @Max(100)
+  GRAPHQL_MAX_BATCH = 10;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'at least 32 characters' }) @MaxLength(512)
+  JWT_SECRET?: string;
+}
+
+/** Validates the environment; the error message is one line naming each bad variable and what it expects. */
+export function validateEnv(env: Record<string, string | undefined>): EnvVars {
+  const known = Object.fromEntries(Object.keys(new EnvVars()).concat(['DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET'])
+    .filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+  const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: true });
+  if (errors.length > 0) throw new ConfigError(errors.map(describe).join('; '));
+  return vars;
+}
+
+export class ConfigError extends Error {}
+
+function describe(error: ValidationError): string {
+  const expected = Object.values(error.constraints ?? {}).map((c) => c.replace(`${error.property} `, '')).join(', ');
+  const shown = error.property.includes('SECRET') || error.property.includes('TOKEN') ? '(hidden)' : JSON.stringify(error.value);
+  return `${error.property}=${shown} is invalid: expected ${expected}`;
+}

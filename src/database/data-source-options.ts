@@ -1,0 +1,24 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config.js';
+import { entities } from './entities.js';
+import type { EmbeddedPostgres } from './embedded-postgres.js';
+import { migrations } from './migrations/index.js';
+
+/** The one set of TypeORM options, for the app and the migration CLI alike; the embedded server is given when used. */
+export function dataSourceOptions(config: DatabaseConfig, embedded?: EmbeddedPostgres): DataSourceOptions {
+  const connection =
+    config.kind === 'postgres'
+      ? { url: config.url }
+      : { host: embedded!.host, port: embedded!.port, username: 'postgres', password: 'postgres', database: 'postgres' };
+  return {
+    type: 'postgres',
+    ...connection,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    extra: { max: config.poolMax, application_name: 'tierdesk' },
+  };
+}

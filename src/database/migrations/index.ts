@@ -1,0 +1,6 @@
+import { CreateIdempotencyKeyTable1795610576718 } from './1795610576718-CreateIdempotencyKeyTable.js';
+
+// Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
+export const migrations = [
+  CreateIdempotencyKeyTable1795610576718,
+];

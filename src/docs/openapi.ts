@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { version } from '../../package.json';
+import { ProblemDocument } from './problem.model.js';
+
+const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/** Builds the OpenAPI 3.1 document from the controllers, with keys sorted so the committed file diffs cleanly. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('Tierdesk API')
+    .setDescription('Headless help-desk API: tickets, support tiers, escalation, SLAs, attachments, knowledge base. See API.md.')
+    .setVersion(version)
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or tdk_ API key' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
+  addStandardResponses(document);
+  return sortKeys(document);
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDocument' } } },
+});
+const rateLimitHeaders = {
+  'RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
+  'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
+  'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } },
+};
+
+/** Every operation documents the errors API.md promises it can return, so clients can code against them. */
+function addStandardResponses(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const responses = operation.responses as Record<string, unknown>;
+      const isPublic = PUBLIC_PATHS.has(path);
+      if (!isPublic) operation.security ??= [{ bearer: [] }];
+      for (const response of Object.values(responses)) {
+        const r = response as { headers?: object };
+        r.headers = { ...rateLimitHeaders, ...r.headers };
+      }
+      responses['400'] ??= problem('Invalid input: each bad field is named in `errors`');
+      if (!isPublic || path === '/metrics') responses['401'] ??= problem('Missing or invalid credential');
+      if (!isPublic) responses['403'] ??= problem('The caller may not do this');
+      responses['429'] ??= { ...problem('Too many requests'), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } } } };
+      responses['500'] ??= problem('Unexpected error (never with a stack trace)');
+    }
+  }
+}
+
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])])) as T;
+  }
+  return value;
+}
+
+/** Serves the document at /openapi.json and the reference page at /docs. */
+export function mountDocs(app: INestApplication, document: OpenAPIObject): void {
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    customSiteTitle: 'Tierdesk API reference',
+    useGlobalPrefix: false,
+  });
+}
