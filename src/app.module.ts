@@ -11,6 +11,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
           useFactory: graphqlOptions,
         }),
         HealthModule,
+        RateLimitModule,
         AuthModule,
         ...(extra.imports ?? []),
       ],

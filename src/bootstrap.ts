@@ -1,4 +1,4 @@
-import type { ModuleMetadata } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +12,9 @@ import { AppConfig } from './config/app-config.js';
 import type { EntityClass } from './database/database.module.js';
 import { buildOpenApiDocument, mountDocs } from './docs/openapi.js';
 import { MetricsService } from './health/metrics.service.js';
+
+// Headers a browser client may read on cross-origin responses.
+const EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
 
 export interface CreateAppOptions {
   /** Extra modules and entities (test fixtures). */
@@ -36,13 +39,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.quiet ? false : undefined,
   });
   if (!options.quiet) app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('v1', { exclude: ['health', 'ready', 'metrics'] });
+  applyRoutePrefix(app);
+  app.enableCors({ origin: config.cors.origins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   installHttpHooks(app, config);
   mountDocs(app, buildOpenApiDocument(app));
   await app.init();
   return app;
+}
+
+/** REST lives under /v1; service endpoints stay at the root. Shared with the contract generator. */
+export function applyRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix('v1', { exclude: ['health', 'ready', 'metrics'] });
 }
 
 function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void {

@@ -14,7 +14,7 @@ export class Caller {
   @ApiProperty({ type: String, nullable: true, maxLength: 320 }) @Field(() => String, { nullable: true }) email!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 255 }) @Field(() => String, { nullable: true }) name!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 255 }) @Field(() => String, { nullable: true }) organizationId!: string | null;
-  @ApiProperty({ type: [String], maxItems: 100 }) @Field(() => [ID]) tierIds!: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, maxItems: 100 }) @Field(() => [ID]) tierIds!: string[];
 
   static of(actor: Actor): Caller {
     return { id: actor.id, externalId: actor.id, role: actor.role, email: actor.email, name: actor.name, organizationId: actor.org, tierIds: [] };

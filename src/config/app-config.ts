@@ -14,6 +14,9 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly graphql!: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxBatch: number };
   readonly metricsToken!: string | undefined;
+  readonly rateLimit!: { perMinute: number };
+  /** Allowed browser origins: `true` = any, [] = none. */
+  readonly cors!: { origins: string[] | true };
   readonly auth!: { jwtSecret: string | undefined };
 
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -32,6 +35,8 @@ export class AppConfig {
         maxCost: v.GRAPHQL_MAX_COST, maxBatch: v.GRAPHQL_MAX_BATCH,
       },
       metricsToken: v.METRICS_TOKEN,
+      rateLimit: { perMinute: v.RATE_LIMIT_PER_MINUTE },
+      cors: { origins: v.CORS_ORIGINS === '*' ? true : v.CORS_ORIGINS.split(',').filter(Boolean) },
       auth: { jwtSecret: v.JWT_SECRET },
     } satisfies AppConfig);
   }

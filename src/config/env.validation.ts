@@ -72,6 +72,13 @@ export class EnvVars {
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 700;
+
+  /** Comma-separated browser origins allowed by CORS, or `*`; empty: no cross-origin access. */
+  @IsString() @Matches(/^(\*|(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*)?$/, { message: 'empty, *, or comma-separated http(s) origins' })
+  CORS_ORIGINS = '';
+
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'at least 32 characters' }) @MaxLength(512)
   JWT_SECRET?: string;
 }
@@ -82,7 +89,11 @@ export function validateEnv(env: Record<string, string | undefined>): EnvVars {
     .filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
   const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: true });
-  if (errors.length > 0) throw new ConfigError(errors.map(describe).join('; '));
+  const problems = errors.map(describe);
+  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
+    problems.push('JWT_SECRET is missing: expected the host product\'s HS256 secret (at least 32 characters) when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return vars;
 }
 

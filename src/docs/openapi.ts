@@ -13,7 +13,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription('Headless help-desk API: tickets, support tiers, escalation, SLAs, attachments, knowledge base. See API.md.')
     .setVersion(version)
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer('/')
+    .addServer('/', 'The production deployment serving this document', undefined, { 'x-internal': false })
+    .addTag('identity', 'The caller and its credentials')
+    .addTag('service', 'Liveness, readiness, metrics')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or tdk_ API key' })
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
@@ -25,7 +27,9 @@ const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDocument' } } },
 });
-const rateLimitHeaders = {
+const standardHeaders = {
+  'Access-Control-Allow-Origin': { description: 'Present when the request\'s Origin is allowed by CORS_ORIGINS', schema: { type: 'string', maxLength: 2048, format: 'uri' } },
+  'X-Request-Id': { description: 'The request id, also in the logs', schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' } },
   'RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
   'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
   'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } },
@@ -39,15 +43,15 @@ function addStandardResponses(document: OpenAPIObject): void {
       const responses = operation.responses as Record<string, unknown>;
       const isPublic = PUBLIC_PATHS.has(path);
       if (!isPublic) operation.security ??= [{ bearer: [] }];
-      for (const response of Object.values(responses)) {
-        const r = response as { headers?: object };
-        r.headers = { ...rateLimitHeaders, ...r.headers };
-      }
       responses['400'] ??= problem('Invalid input: each bad field is named in `errors`');
       if (!isPublic || path === '/metrics') responses['401'] ??= problem('Missing or invalid credential');
       if (!isPublic) responses['403'] ??= problem('The caller may not do this');
       responses['429'] ??= { ...problem('Too many requests'), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } } } };
       responses['500'] ??= problem('Unexpected error (never with a stack trace)');
+      for (const response of Object.values(responses)) {
+        const r = response as { headers?: object };
+        r.headers = { ...standardHeaders, ...r.headers };
+      }
     }
   }
 }

@@ -29,6 +29,7 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
     subscriptions: { 'graphql-ws': true },
-    context: (request: { req?: unknown }) => ({ req: request.req ?? request, loaders: loaders.create() }),
+    // Fastify passes (request, reply); graphql-ws passes its connection context.
+    context: (request: { req?: unknown }, reply?: unknown) => ({ req: request.req ?? request, reply, loaders: loaders.create() }),
   };
 }
