@@ -1,11 +1,8 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { sendProblem } from './common/errors/problem.filter.js';
-import { toProblem } from './common/errors/problem.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
@@ -42,7 +39,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   applyRoutePrefix(app);
   app.enableCors({ origin: config.cors.origins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   installHttpHooks(app, config);
   mountDocs(app, buildOpenApiDocument(app));
   await app.init();
@@ -63,12 +59,6 @@ function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void 
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-  });
-  // Errors raised by Fastify itself before Nest sees the request (bad JSON, body too large, bad media type).
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { problem, headers, unexpected } = toProblem(error);
-    if (unexpected) request.log.error(error);
-    sendProblem(reply, { ...problem, instance: request.url }, headers);
   });
   // A GraphQL batch is capped so one HTTP request cannot carry unbounded work.
   fastify.addHook('preHandler', async (request, reply) => {

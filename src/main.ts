@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { ConfigError } from './config/env.validation.js';
 import { createApp } from './bootstrap.js';
@@ -16,6 +17,21 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.http.port, host: config.http.host });
   printWelcome(config, app.getHttpServer().address());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(app, config, signal));
+}
+
+/** Graceful stop: refuse new requests (503), let in-flight ones finish, close the database pool, then exit. */
+async function shutdown(app: INestApplication, config: AppConfig, signal: string): Promise<void> {
+  const logger = new Logger('Shutdown');
+  logger.log(`${signal} received: finishing in-flight requests`);
+  const timer = setTimeout(() => {
+    logger.error(`Shutdown took longer than ${config.http.shutdownTimeoutMs} ms; exiting anyway`);
+    process.exit(1);
+  }, config.http.shutdownTimeoutMs);
+  timer.unref();
+  await app.close();
+  logger.log('Shutdown complete');
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

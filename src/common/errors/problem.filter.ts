@@ -2,7 +2,7 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { GqlContextType } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 
 /** The one exception filter: problem+json for REST, a coded GraphQLError for GraphQL. */
 @Catch()
@@ -19,11 +19,7 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    sendProblem(reply, { ...problem, instance: request.url }, headers);
+    if (reply.sent) return;
+    reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url });
   }
-}
-
-export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string>) {
-  if (reply.sent) return;
-  reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -9,7 +9,7 @@ export function encodeCursor(values: CursorValue[]): string {
 
 /** Decodes a cursor made by encodeCursor for a keyset of `arity` columns; anything else is a 400 naming the field. */
 export function decodeCursor(cursor: string, arity: number, field = 'cursor'): CursorValue[] {
-  const invalid = () => DomainError.validation([{ field, message: `${field} is not a cursor returned by this list` }]);
+  const invalid = () => invalidCursor(field);
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -19,4 +19,9 @@ export function decodeCursor(cursor: string, arity: number, field = 'cursor'): C
   const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
   if (!Array.isArray(values) || values.length !== arity || !values.every(scalar)) throw invalid();
   return values as CursorValue[];
+}
+
+/** The 400 for a cursor this list did not hand out. */
+export function invalidCursor(field = 'cursor'): DomainError {
+  return DomainError.validation([{ field, message: `${field} is not a cursor returned by this list` }]);
 }

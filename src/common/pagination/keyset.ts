@@ -1,11 +1,14 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor, type CursorValue } from './cursor.js';
+import { QueryFailedError, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor, invalidCursor, type CursorValue } from './cursor.js';
 
 export interface KeysetColumn<T> {
   /** SQL expression as used in ORDER BY, e.g. `t."createdAt"`. Must be backed by an index together with the others. */
   expression: string;
   direction: 'ASC' | 'DESC';
-  /** Reads the cursor value from a row of the result. */
+  /**
+   * Reads the cursor value from a row of the result. It must equal the stored value exactly, or rows are repeated or
+   * skipped at page boundaries: a JavaScript Date holds milliseconds, so timestamp keys need `timestamptz(3)` columns.
+   */
   value: (row: T) => CursorValue;
   /** Casts a cursor value back for the comparison, e.g. `::timestamptz`. */
   cast?: string;
@@ -31,7 +34,15 @@ export async function paginate<T extends ObjectLiteral>(
     qb.andWhere(sql, params);
   }
   columns.forEach((column, i) => (i === 0 ? qb.orderBy(column.expression, column.direction) : qb.addOrderBy(column.expression, column.direction)));
-  const rows = await qb.limit(args.limit + 1).getMany();
+  let rows: T[];
+  try {
+    rows = await qb.limit(args.limit + 1).getMany();
+  } catch (error) {
+    // A cursor that decodes but whose values do not fit the columns (edited, or from another sort) makes the database
+    // refuse the cast with a data exception (SQLSTATE class 22): the caller's 400, not our 500.
+    if (args.cursor && isDataException(error)) throw invalidCursor();
+    throw error;
+  }
   const data = rows.slice(0, args.limit);
   const last = data.at(-1);
   const nextCursor = rows.length > args.limit && last ? cursorFor(columns, last) : null;
@@ -61,4 +72,8 @@ export function afterCursorCondition<T>(columns: KeysetColumn<T>[], values: Curs
     return `(${[...equal, `${column.expression} ${op} ${placeholder(i)}`].join(' AND ')})`;
   });
   return { sql: `(${branches.join(' OR ')})`, params };
+}
+
+function isDataException(error: unknown): boolean {
+  return error instanceof QueryFailedError && /^22/.test(String((error.driverError as { code?: unknown } | undefined)?.code));
 }

@@ -1,0 +1,88 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The compiled server as a newcomer runs it (`npm test` builds first): configuration errors, the embedded default,
+// the printed first call, and graceful shutdown on SIGTERM.
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+const TOKEN = join(__dirname, '..', 'dist', 'scripts', 'token.js');
+
+describe('Server process (e2e)', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-proc-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT="abc" is invalid: expected .*integer/],
+    [{ DATABASE_URL: 'mysql://db/x' }, /^Invalid configuration: DATABASE_URL=.* is invalid: expected a postgres:\/\/ connection URL/],
+    [{ NODE_ENV: 'production' }, /^Invalid configuration: JWT_SECRET is missing/],
+    [{ JWT_SECRET: 'short-secret-value' }, /^Invalid configuration: JWT_SECRET=\(hidden\) is invalid/],
+  ])('bad configuration %j stops start-up with one clear line and exit code 1', (env, line) => {
+    const result = spawnSync(process.execPath, [MAIN], { env: { ...cleanEnv(), DATA_DIR: dataDir, ...env }, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(result.stderr).not.toContain('short-secret-value');
+  });
+
+  it('starts on the embedded database, prints the first call, serves /ready and a minted token, and stops on SIGTERM', async () => {
+    const server = await startServer({ ...cleanEnv(), DATA_DIR: dataDir });
+    try {
+      expect(server.output()).toContain(`Tierdesk is listening on http://localhost:${server.port}`);
+      expect(server.output()).toContain('npm run -s token -- --role admin');
+      expect((await fetch(`${server.base}/ready`)).status).toBe(200);
+      const token = spawnSync(process.execPath, [TOKEN, '--role', 'agent', '--sub', 'newcomer'], { env: { ...cleanEnv(), DATA_DIR: dataDir }, encoding: 'utf8' }).stdout.trim();
+      const me = await fetch(`${server.base}/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ externalId: 'newcomer', role: 'agent' });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(server.output()).toContain('Shutdown complete');
+  });
+
+  const runDb = process.env.TIERDESK_TEST_DB_URL;
+  (runDb ? it : it.skip)('starts on PostgreSQL with DATABASE_URL and reports ready', async () => {
+    const server = await startServer({ ...cleanEnv(), DATA_DIR: dataDir, DATABASE_URL: runDb!, JWT_SECRET: 'p'.repeat(40) });
+    try {
+      expect(server.output()).toContain('PostgreSQL (DATABASE_URL)');
+      expect(await (await fetch(`${server.base}/ready`)).json()).toEqual({ status: 'ready', database: 'up', migrations: 'applied' });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
+
+function cleanEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
+  return { ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+}
+
+async function startServer(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  let port = 0;
+  while (!port && Date.now() < deadline) {
+    port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1] ?? 0);
+    if (!port) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!port) {
+    child.kill('SIGKILL');
+    throw new Error(`server did not start:\n${output}`);
+  }
+  return {
+    port,
+    base: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 15_000))]);
+    },
+  };
+}
