@@ -59,7 +59,8 @@ async function generate(ds: DataSource, name: string): Promise<void> {
   const className = `${name}${timestamp}`;
   const file = `${timestamp}-${name}`;
   const line = (q: { query: string; parameters?: unknown[] }) =>
-    `    await queryRunner.query(\`${q.query.replace(/`/g, '\\`')}\`${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`;
+    // Unqualified names keep migrations schema-agnostic (tests isolate by search_path).
+    `    await queryRunner.query(\`${q.query.replace(/"public"\./g, '').replace(/`/g, '\\`')}\`${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`;
   writeFileSync(
     join(MIGRATIONS_DIR, `${file}.ts`),
     `import type { MigrationInterface, QueryRunner } from 'typeorm';

@@ -1,3 +1,5 @@
+import { DomainError } from '../common/errors/domain-error.js';
+
 export const ROLES = ['customer', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -6,13 +8,23 @@ export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in 
 
 /** The authenticated caller, passed first to every service method. */
 export interface Actor {
-  /** Stable id of the caller (the JWT `sub` for now). */
+  /** Tierdesk's id of the user (for an API key: its service identity). */
   id: string;
+  /** The id in the host product (JWT `sub`), or `apikey:<id>`. */
+  externalId: string;
   role: Role;
   email: string | null;
   name: string | null;
-  /** Organization key from the `org` claim. */
-  org: string | null;
+  organizationId: string | null;
+  /** Set when the caller authenticated with an API key. */
+  apiKeyId: string | null;
   /** Key space for per-caller state such as Idempotency-Key. */
   scope: string;
 }
+
+/** Service-level role rule: the same answer whichever transport (REST, GraphQL, jobs) calls the service. */
+export function assertRole(actor: Actor, ...roles: Role[]): void {
+  if (!roles.includes(actor.role)) throw new DomainError('FORBIDDEN', 'Your role may not do this');
+}
+
+export const isStaff = (actor: Actor): boolean => actor.role === 'agent' || actor.role === 'admin';

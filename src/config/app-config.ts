@@ -17,7 +17,16 @@ export class AppConfig {
   readonly rateLimit!: { perMinute: number };
   /** Allowed browser origins: `true` = any, [] = none. */
   readonly cors!: { origins: string[] | true };
-  readonly auth!: { jwtSecret: string | undefined };
+  readonly auth!: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+    clockSkewSeconds: number;
+    /** Claim names in the host product's tokens. */
+    claims: { sub: string; role: string; email: string; name: string; org: string };
+  };
+  readonly redisUrl!: string | undefined;
 
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const v = validateEnv(env);
@@ -37,7 +46,11 @@ export class AppConfig {
       metricsToken: v.METRICS_TOKEN,
       rateLimit: { perMinute: v.RATE_LIMIT_PER_MINUTE },
       cors: { origins: v.CORS_ORIGINS === '*' ? true : v.CORS_ORIGINS.split(',').filter(Boolean) },
-      auth: { jwtSecret: v.JWT_SECRET },
+      auth: {
+        jwtSecret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, clockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS,
+        claims: { sub: v.JWT_CLAIM_SUB, role: v.JWT_CLAIM_ROLE, email: v.JWT_CLAIM_EMAIL, name: v.JWT_CLAIM_NAME, org: v.JWT_CLAIM_ORG },
+      },
+      redisUrl: v.REDIS_URL,
     } satisfies AppConfig);
   }
 }

@@ -81,17 +81,49 @@ export class EnvVars {
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'at least 32 characters' }) @MaxLength(512)
   JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'an http(s) URL of a JSON Web Key Set' })
+  JWT_JWKS_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(512)
+  JWT_ISSUER?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(512)
+  JWT_AUDIENCE?: string;
+
+  @Transform(toInteger) @IsInt() @Min(0) @Max(300)
+  JWT_CLOCK_SKEW_SECONDS = 30;
+
+  @IsString() @MinLength(1) @MaxLength(256)
+  JWT_CLAIM_SUB = 'sub';
+
+  @IsString() @MinLength(1) @MaxLength(256)
+  JWT_CLAIM_ROLE = 'role';
+
+  @IsString() @MinLength(1) @MaxLength(256)
+  JWT_CLAIM_EMAIL = 'email';
+
+  @IsString() @MinLength(1) @MaxLength(256)
+  JWT_CLAIM_NAME = 'name';
+
+  @IsString() @MinLength(1) @MaxLength(256)
+  JWT_CLAIM_ORG = 'org';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'a redis:// URL' })
+  REDIS_URL?: string;
 }
+
+const OPTIONAL_VARS = ['DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL'];
 
 /** Validates the environment; the error message is one line naming each bad variable and what it expects. */
 export function validateEnv(env: Record<string, string | undefined>): EnvVars {
-  const known = Object.fromEntries(Object.keys(new EnvVars()).concat(['DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET'])
+  const known = Object.fromEntries(Object.keys(new EnvVars()).concat(OPTIONAL_VARS)
     .filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
   const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: true });
   const problems = errors.map(describe);
-  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
-    problems.push('JWT_SECRET is missing: expected the host product\'s HS256 secret (at least 32 characters) when NODE_ENV=production');
+  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET && !vars.JWT_JWKS_URL) {
+    problems.push('JWT_SECRET is missing: expected the host product\'s HS256 secret (at least 32 characters) or JWT_JWKS_URL when NODE_ENV=production');
   }
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return vars;
@@ -101,6 +133,11 @@ export class ConfigError extends Error {}
 
 function describe(error: ValidationError): string {
   const expected = Object.values(error.constraints ?? {}).map((c) => c.replace(`${error.property} `, '')).join(', ');
-  const shown = error.property.includes('SECRET') || error.property.includes('TOKEN') ? '(hidden)' : JSON.stringify(error.value);
+  const shown = error.property.includes('SECRET') || error.property.includes('TOKEN') ? '(hidden)' : JSON.stringify(redactUserinfo(error.value));
   return `${error.property}=${shown} is invalid: expected ${expected}`;
+}
+
+// A connection URL that fails validation may still carry a real password (`scheme://user:password@host`).
+function redactUserinfo(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/\/\/\S*@/g, '//(hidden)@') : value;
 }

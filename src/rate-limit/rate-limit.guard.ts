@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerRequest } from '@nestjs/throttler';
 import { DomainError } from '../common/errors/domain-error.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Per-credential rate limit with the IETF `RateLimit-*` headers on every response. Runs before authentication so even
- * refused requests count: the bucket is the bearer credential (hashed) or, without one, the client address.
- * Writes cost two requests.
+ * Per-credential rate limit with the IETF `RateLimit-*` headers on every routed response. Runs before authentication so
+ * refused requests count too: the bucket is the bearer credential (hashed) or, without one, the client address.
+ * Writes cost two requests. (Unknown paths are answered 404 by the router before any guard, so they are not counted.)
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -45,8 +45,19 @@ export class RateLimitGuard extends ThrottlerGuard {
     return super.handleRequest(props);
   }
 
-  protected override async throwThrottlingException(): Promise<void> {
-    throw new DomainError('RATE_LIMITED', 'Too many requests; retry after the number of seconds in Retry-After');
+  /** One bucket per credential across all routes (the library's default key is per route). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const headers = {
+      'Retry-After': String(detail.timeToBlockExpire),
+      'RateLimit-Limit': String(detail.limit),
+      'RateLimit-Remaining': '0',
+      'RateLimit-Reset': String(detail.timeToBlockExpire),
+    };
+    throw new DomainError('RATE_LIMITED', 'Too many requests; retry after the number of seconds in Retry-After', [], headers);
   }
 }
 

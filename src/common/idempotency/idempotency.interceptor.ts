@@ -1,10 +1,16 @@
-import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, of, type Observable } from 'rxjs';
 import { IdempotencyService } from './idempotency.service.js';
 
 const HTTP_CODE_METADATA = '__httpCode__';
+const NOT_STORED_KEY = 'tierdesk:idempotency-not-stored';
+
+/**
+ * Response fields never written to the idempotency store (secrets are only kept hashed): a replay returns them as null.
+ */
+export const NotStoredForReplay = (...fields: string[]) => SetMetadata(NOT_STORED_KEY, fields);
 // Response headers worth replaying; the rest (dates, rate limits, request id) belong to the new request.
 const REPLAYED_HEADERS = ['etag', 'location'];
 
@@ -28,6 +34,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = request.user?.scope ?? 'anonymous';
     const fingerprint = IdempotencyService.fingerprint(request.method, request.url, request.body);
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    const notStored = this.reflector.get<string[]>(NOT_STORED_KEY, context.getHandler()) ?? [];
 
     return from(this.idempotency.claim(scope, keyValue, fingerprint)).pipe(
       concatMap((claim) => {
@@ -38,7 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           concatMap(async (body) => {
             const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (reply.hasHeader(h) ? [[h, String(reply.getHeader(h))]] : [])));
-            await this.idempotency.complete(scope, keyValue, { status, body, headers });
+            await this.idempotency.complete(scope, keyValue, { status, body: withoutFields(body, notStored), headers });
             return body;
           }),
           catchError(async (error: unknown) => {
@@ -49,4 +56,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** The body with `fields` set to null, as stored for replay. */
+export function withoutFields<T>(body: T, fields: string[]): T {
+  if (!fields.length || !body || typeof body !== 'object') return body;
+  return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
 }

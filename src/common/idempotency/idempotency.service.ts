@@ -72,14 +72,20 @@ export class IdempotencyService {
     await this.dataSource.query(`DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND "responseStatus" IS NULL`, [scope, key]);
   }
 
-  /** Runs `work` at most once per (scope, key); GraphQL mutations use this directly. */
-  async execute<T>(scope: string, key: string, fingerprint: string, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
+  /** Runs `work` at most once per (scope, key); GraphQL mutations use this directly. `store` picks what is kept. */
+  async execute<T>(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    work: () => Promise<T>,
+    store: (value: T) => unknown = (value) => value,
+  ): Promise<{ value: T; replayed: boolean }> {
     IdempotencyService.assertValidKey(key, 'idempotencyKey');
     const claim = await this.claim(scope, key, fingerprint);
     if (claim.kind === 'replay') return { value: claim.response.body as T, replayed: true };
     try {
       const value = await work();
-      await this.complete(scope, key, { status: 200, body: value, headers: {} });
+      await this.complete(scope, key, { status: 200, body: store(value), headers: {} });
       return { value, replayed: false };
     } catch (error) {
       await this.release(scope, key);

@@ -20,14 +20,14 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-/** GraphQL Relay connection type for `item`: `{ edges { cursor node } pageInfo }`. */
+/** GraphQL Relay connection for `item`: `@ObjectType('UserConnection') class UserConnection extends Connection(User) {}`. */
 export function Connection<T>(item: Type<T>) {
   @ObjectType(`${item.name}Edge`)
   class Edge {
     @Field() cursor!: string;
     @Field(() => item) node!: T;
   }
-  @ObjectType(`${item.name}Connection`, { isAbstract: true })
+  @ObjectType({ isAbstract: true })
   abstract class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -1,6 +1,8 @@
 import { CreateIdempotencyKeyTable1795610576718 } from './1795610576718-CreateIdempotencyKeyTable.js';
+import { CreateIdentityTables1795612043391 } from './1795612043391-CreateIdentityTables.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
   CreateIdempotencyKeyTable1795610576718,
+  CreateIdentityTables1795612043391,
 ];

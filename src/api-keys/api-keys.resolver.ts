@@ -1,0 +1,52 @@
+import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/current-actor.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { withoutFields } from '../common/idempotency/idempotency.interceptor.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { ConnectionArgs } from '../common/pagination/page.args.js';
+import { Connection, toConnection } from '../common/pagination/paginated.js';
+import { ApiKey, CreatedApiKey, toApiKey } from './api-key.model.js';
+import { API_KEY_KEYSET, ApiKeysService } from './api-keys.service.js';
+import { CreateApiKeyInput } from './dto/create-api-key.input.js';
+
+@ObjectType('ApiKeyConnection')
+class ApiKeyConnection extends Connection(ApiKey) {}
+
+@Resolver(() => ApiKey)
+export class ApiKeysResolver {
+  constructor(
+    private readonly service: ApiKeysService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Query(() => ApiKeyConnection, { description: 'Admin only.' })
+  @Roles('admin')
+  async apiKeys(@CurrentActor() actor: Actor, @Args() args: ConnectionArgs) {
+    const page = await this.service.list(actor, args.toPage());
+    return toConnection(page, toApiKey, (k) => cursorFor(API_KEY_KEYSET, k));
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'Admin only. The secret is in this response only.' })
+  @Roles('admin')
+  async createApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateApiKeyInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ): Promise<CreatedApiKey> {
+    const create = async () => {
+      const { key, secret } = await this.service.create(actor, input);
+      return { ...toApiKey(key), secret };
+    };
+    if (!idempotencyKey) return create();
+    const fingerprint = IdempotencyService.fingerprint('mutation', 'createApiKey', input);
+    return (await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create, (created) => withoutFields(created, ['secret']))).value;
+  }
+
+  @Mutation(() => ApiKey, { description: 'Admin only; immediate and final.' })
+  @Roles('admin')
+  async revokeApiKey(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
+    return toApiKey(await this.service.revoke(actor, id));
+  }
+}
