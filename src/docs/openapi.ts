@@ -4,6 +4,24 @@ import { version } from '../../package.json';
 import { ProblemDocument } from './problem.model.js';
 
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics']);
+const TAGS: Record<string, string> = {
+  identity: 'The caller',
+  users: 'People and service identities (admin)',
+  organizations: 'Customer organizations',
+  'api-keys': 'Credentials for scripts (admin)',
+  service: 'Liveness, readiness, metrics',
+};
+
+/** Every `{id}`-style path parameter is a UUID (API.md): say so, so clients and linters know its shape. */
+function describePathIds(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      for (const parameter of ((operation as { parameters?: unknown[] }).parameters ?? []) as { in?: string; name?: string; schema?: Record<string, unknown> }[]) {
+        if (parameter.in === 'path' && /(^id$|Id$)/.test(parameter.name ?? '')) parameter.schema = { type: 'string', format: 'uuid', maxLength: 36 };
+      }
+    }
+  }
+}
 
 /** Builds the OpenAPI 3.1 document from the controllers, with keys sorted so the committed file diffs cleanly. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -14,12 +32,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(version)
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'The production deployment serving this document', undefined, { 'x-internal': false })
-    .addTag('identity', 'The caller and its credentials')
-    .addTag('service', 'Liveness, readiness, metrics')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or tdk_ API key' })
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
   addStandardResponses(document);
+  describePathIds(document);
+  document.tags = [...new Set(Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))]
+    .sort()
+    .map((name) => ({ name, description: TAGS[name] ?? name }));
   return sortKeys(document);
 }
 
