@@ -22,7 +22,7 @@ const text = (value: unknown, max: number) => (typeof value === 'string' && valu
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  private readonly verified = new LRUCache<string, Claims>({ max: 10_000 });
+  private readonly verified: LRUCache<string, Claims> | null;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,14 +49,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jsonWebTokenOptions: { clockTolerance: auth.clockSkewSeconds },
       passReqToCallback: true,
     });
+    this.verified = auth.cacheSize > 0 ? new LRUCache<string, Claims>({ max: auth.cacheSize }) : null;
   }
 
   override authenticate(request: Parameters<Strategy['authenticate']>[0], options?: object): void {
     const token = extractToken(request);
-    const claims = token ? this.verified.get(token) : undefined;
+    const claims = token ? this.verified?.get(token) : undefined;
     if (!claims) return super.authenticate(request, options);
     if ((claims.exp ?? 0) + this.config.auth.clockSkewSeconds <= Date.now() / 1000) {
-      this.verified.delete(token!);
+      this.verified!.delete(token!);
       return this.fail('token expired', 401);
     }
     this.toActor(claims).then(
@@ -70,7 +71,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.exp !== 'number') return false; // a token without expiry would be valid forever
     const token = extractToken(request as never)!;
     const lifetimeMs = claims.exp * 1000 - Date.now();
-    if (lifetimeMs > 0) this.verified.set(token, claims, { ttl: lifetimeMs });
+    if (lifetimeMs > 0) this.verified?.set(token, claims, { ttl: lifetimeMs });
     return this.toActor(claims);
   }
 

@@ -23,6 +23,7 @@ export class AppConfig {
     issuer: string | undefined;
     audience: string | undefined;
     clockSkewSeconds: number;
+    cacheSize: number;
     /** Claim names in the host product's tokens. */
     claims: { sub: string; role: string; email: string; name: string; org: string };
   };
@@ -47,7 +48,7 @@ export class AppConfig {
       rateLimit: { perMinute: v.RATE_LIMIT_PER_MINUTE },
       cors: { origins: v.CORS_ORIGINS === '*' ? true : v.CORS_ORIGINS.split(',').filter(Boolean) },
       auth: {
-        jwtSecret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, clockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS,
+        jwtSecret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, clockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS, cacheSize: v.JWT_CACHE_SIZE,
         claims: { sub: v.JWT_CLAIM_SUB, role: v.JWT_CLAIM_ROLE, email: v.JWT_CLAIM_EMAIL, name: v.JWT_CLAIM_NAME, org: v.JWT_CLAIM_ORG },
       },
       redisUrl: v.REDIS_URL,

@@ -94,6 +94,10 @@ export class EnvVars {
   @Transform(toInteger) @IsInt() @Min(0) @Max(300)
   JWT_CLOCK_SKEW_SECONDS = 30;
 
+  /** Verified tokens remembered until they expire; 0 verifies every request. */
+  @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000)
+  JWT_CACHE_SIZE = 10_000;
+
   @IsString() @MinLength(1) @MaxLength(256)
   JWT_CLAIM_SUB = 'sub';
 
