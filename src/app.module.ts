@@ -10,7 +10,10 @@ import { loggerOptions } from './common/http/logger-options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+import { TiersModule } from './tiers/tiers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
@@ -32,6 +35,9 @@ export class AppModule {
         HealthModule,
         RateLimitModule,
         AuthModule,
+        EventsModule,
+        TiersModule,
+        TicketsModule,
         ...(extra.imports ?? []),
       ],
     };

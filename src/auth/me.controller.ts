@@ -1,19 +1,21 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TiersService } from '../tiers/tiers.service.js';
 import type { Actor } from './actor.js';
-import { CurrentActor } from './current-actor.decorator.js';
 import { Caller } from './caller.model.js';
+import { CurrentActor } from './current-actor.decorator.js';
 import { Roles } from './roles.decorator.js';
 
 @ApiTags('identity')
-@ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  /** The authenticated caller. */
+  constructor(private readonly tiers: TiersService) {}
+
   @Get()
   @Roles('customer', 'agent', 'admin')
+  @ApiOperation({ summary: 'The authenticated caller', description: 'Created on the first request of a new token subject.' })
   @ApiOkResponse({ type: Caller })
-  me(@CurrentActor() actor: Actor): Caller {
-    return Caller.of(actor);
+  async me(@CurrentActor() actor: Actor): Promise<Caller> {
+    return Caller.of(actor, await this.tiers.tierIdsOf(actor.id));
   }
 }

@@ -1,4 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
+import { TiersService } from '../tiers/tiers.service.js';
 import type { Actor } from './actor.js';
 import { Caller } from './caller.model.js';
 import { CurrentActor } from './current-actor.decorator.js';
@@ -6,10 +7,11 @@ import { Roles } from './roles.decorator.js';
 
 @Resolver(() => Caller)
 export class MeResolver {
-  /** The authenticated caller. */
-  @Query(() => Caller)
+  constructor(private readonly tiers: TiersService) {}
+
+  @Query(() => Caller, { description: 'The authenticated caller.' })
   @Roles('customer', 'agent', 'admin')
-  me(@CurrentActor() actor: Actor): Caller {
-    return Caller.of(actor);
+  async me(@CurrentActor() actor: Actor): Promise<Caller> {
+    return Caller.of(actor, await this.tiers.tierIdsOf(actor.id));
   }
 }

@@ -1,7 +1,16 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { OutboxEntity } from '../events/outbox.entity.js';
+import { TicketEventEntity } from '../events/ticket-event.entity.js';
+import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TierMemberEntity } from '../tiers/tier-member.entity.js';
+import { TierEntity } from '../tiers/tier.entity.js';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity.js';
 import { OrganizationEntity } from '../users/organization.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity; the migration drift check compares these with the schema the migrations build. */
-export const entities = [IdempotencyKeyEntity, OrganizationEntity, UserEntity, ApiKeyEntity];
+export const entities = [
+  IdempotencyKeyEntity, OrganizationEntity, UserEntity, ApiKeyEntity,
+  TierEntity, TierMemberEntity, TicketEntity, TicketMessageEntity, TicketEventEntity, OutboxEntity,
+];

@@ -25,7 +25,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     // Subscriptions are long-lived sockets, not requests; their operations are not metered here.
-    if (context.getType<string>() === 'graphql' && !GqlExecutionContext.create(context).getContext().req?.headers) return true;
+    if (context.getType<string>() === 'graphql' && GqlExecutionContext.create(context).getInfo()?.operation?.operation === 'subscription') return true;
     return super.canActivate(context);
   }
 

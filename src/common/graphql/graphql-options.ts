@@ -29,7 +29,15 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
     subscriptions: { 'graphql-ws': true },
-    // Fastify passes (request, reply); graphql-ws passes its connection context.
-    context: (request: { req?: unknown }, reply?: unknown) => ({ req: request.req ?? request, reply, loaders: loaders.create() }),
+    // Fastify passes (request, reply); graphql-ws passes its connection context, whose connectionParams carry the
+    // credential: it becomes a request-like object so the same guard authenticates subscriptions.
+    context: (request: { req?: unknown; connectionParams?: Record<string, unknown>; extra?: unknown }, reply?: unknown) => {
+      if (request.extra !== undefined) {
+        const params = request.connectionParams ?? {};
+        const authorization = params.Authorization ?? params.authorization;
+        return { req: { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } }, loaders: loaders.create() };
+      }
+      return { req: request.req ?? request, reply, loaders: loaders.create() };
+    },
   };
 }

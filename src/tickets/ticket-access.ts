@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { TiersService } from '../tiers/tiers.service.js';
+import { OrganizationEntity } from '../users/organization.entity.js';
+import type { TicketEntity } from './ticket.entity.js';
+
+/** Which tickets a caller may see. Computed once per call and applied to single reads and lists alike. */
+export type TicketScope =
+  | { kind: 'all' }
+  | { kind: 'staff'; userId: string; tierIds: string[] }
+  | { kind: 'customer'; userId: string; sharedOrganizationId: string | null };
+
+/**
+ * The visibility rule: admins see every ticket; agents the tickets of their tiers (and those assigned to them);
+ * customers their own, plus their organization's when it shares tickets. Anything else does not exist (404).
+ */
+@Injectable()
+export class TicketAccess {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tiers: TiersService,
+  ) {}
+
+  async scopeOf(actor: Actor): Promise<TicketScope> {
+    if (actor.role === 'admin') return { kind: 'all' };
+    if (actor.role === 'agent') return { kind: 'staff', userId: actor.id, tierIds: await this.tiers.tierIdsOf(actor.id) };
+    const shares = actor.organizationId
+      ? await this.dataSource.getRepository(OrganizationEntity).exists({ where: { id: actor.organizationId, shareTickets: true } })
+      : false;
+    return { kind: 'customer', userId: actor.id, sharedOrganizationId: shares ? actor.organizationId : null };
+  }
+
+  canSee(scope: TicketScope, ticket: Pick<TicketEntity, 'tierId' | 'assigneeId' | 'requesterId' | 'organizationId'>): boolean {
+    switch (scope.kind) {
+      case 'all':
+        return true;
+      case 'staff':
+        return scope.tierIds.includes(ticket.tierId) || ticket.assigneeId === scope.userId;
+      case 'customer':
+        return ticket.requesterId === scope.userId || (scope.sharedOrganizationId !== null && ticket.organizationId === scope.sharedOrganizationId);
+    }
+  }
+
+  /** Narrows a query over alias `t` to the scope. */
+  applyTo<T extends object>(qb: SelectQueryBuilder<T>, scope: TicketScope): SelectQueryBuilder<T> {
+    switch (scope.kind) {
+      case 'all':
+        return qb;
+      case 'staff':
+        return qb.andWhere('(t."tierId" = ANY(:scopeTiers::uuid[]) OR t."assigneeId" = :scopeUser)', { scopeTiers: scope.tierIds, scopeUser: scope.userId });
+      case 'customer':
+        return scope.sharedOrganizationId
+          ? qb.andWhere('(t."requesterId" = :scopeUser OR t."organizationId" = :scopeOrg)', { scopeUser: scope.userId, scopeOrg: scope.sharedOrganizationId })
+          : qb.andWhere('t."requesterId" = :scopeUser', { scopeUser: scope.userId });
+    }
+  }
+
+  assertVisible(scope: TicketScope, ticket: TicketEntity | null): asserts ticket is TicketEntity {
+    if (!ticket || !this.canSee(scope, ticket)) throw DomainError.notFound('Ticket');
+  }
+}

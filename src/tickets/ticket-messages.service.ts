@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource } from 'typeorm';
+import { isStaff, type Actor } from '../auth/actor.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
+import { EventsService } from '../events/events.service.js';
+import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
+import { TicketEventEntity } from '../events/ticket-event.entity.js';
+import type { AddMessageInput } from './dto/ticket.inputs.js';
+import { TicketAccess } from './ticket-access.js';
+import { TicketMessageEntity } from './ticket-message.entity.js';
+import { statusAfterAgentReply, statusAfterCustomerReply } from './ticket-status.js';
+import { TicketEntity } from './ticket.entity.js';
+
+export const MESSAGE_KEYSET: KeysetColumn<TicketMessageEntity>[] = [
+  { expression: 'm."createdAt"', direction: 'ASC', value: (m) => m.createdAt.toISOString(), cast: '::timestamptz' },
+  { expression: 'm.id', direction: 'ASC', value: (m) => m.id, cast: '::uuid' },
+];
+export const EVENT_KEYSET: KeysetColumn<TicketEventEntity>[] = [{ expression: 'e.sequence', direction: 'ASC', value: (e) => e.sequence }];
+// Search text grows with replies; past this much the oldest text is what customers search for anyway.
+const MAX_SEARCH_TEXT = 200_000;
+
+/** Public replies, internal notes (never shown to customers) and the audit trail. */
+@Injectable()
+export class TicketMessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: TicketAccess,
+    private readonly recorder: EventsService,
+    private readonly outbox: OutboxDispatcher,
+  ) {}
+
+  async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
+    const visibility = input.visibility ?? 'public';
+    if (visibility === 'internal' && !isStaff(actor)) {
+      throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
+    }
+    const scope = await this.access.scopeOf(actor);
+    const message = await this.dataSource.transaction(async (em) => {
+      const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
+      this.access.assertVisible(scope, ticket);
+      if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
+      const saved = await em.save(em.create(TicketMessageEntity, { ticketId, authorId: actor.id, visibility, body: input.body }));
+      const internal = visibility === 'internal';
+      await this.recorder.record(em, ticket, { type: 'ticket.message_added', actorId: actor.id, internal, after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body } });
+
+      const status = internal ? ticket.status : isStaff(actor) ? statusAfterAgentReply(ticket.status) : statusAfterCustomerReply(ticket.status);
+      const changes: Partial<TicketEntity> = {};
+      if (status !== ticket.status) changes.status = status;
+      if (!internal && isStaff(actor) && !ticket.firstRespondedAt) changes.firstRespondedAt = saved.createdAt;
+      const column = internal ? 'searchInternalText' : 'searchPublicText';
+      changes[column] = `${ticket[column]}\n${input.body}`.slice(0, MAX_SEARCH_TEXT);
+      if (changes.status === 'open') changes.solvedAt = null;
+      const before = { status: ticket.status };
+      Object.assign(ticket, changes);
+      await em.save(ticket);
+      if (changes.status) await this.recorder.record(em, ticket, { type: 'ticket.status_changed', actorId: actor.id, before, after: { status: changes.status } });
+      return saved;
+    });
+    this.outbox.poke();
+    return message;
+  }
+
+  async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketMessageEntity>> {
+    await this.visibleTicket(actor, ticketId);
+    const qb = this.dataSource.getRepository(TicketMessageEntity).createQueryBuilder('m').where('m."ticketId" = :ticketId', { ticketId });
+    if (!isStaff(actor)) qb.andWhere(`m.visibility = 'public'`);
+    return paginate(qb, MESSAGE_KEYSET, page);
+  }
+
+  /** Messages of several tickets at once (GraphQL field loader); internal notes only for staff. */
+  async byTicketIds(ticketIds: readonly string[], includeInternal: boolean): Promise<TicketMessageEntity[]> {
+    return this.dataSource.getRepository(TicketMessageEntity).find({
+      where: { ticketId: In([...ticketIds]), ...(includeInternal ? {} : { visibility: 'public' as const }) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** The audit trail: staff only (customers get 403 on a ticket they can see, 404 otherwise). */
+  async listEvents(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketEventEntity>> {
+    await this.visibleTicket(actor, ticketId);
+    if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
+    const qb = this.dataSource.getRepository(TicketEventEntity).createQueryBuilder('e').where('e."ticketId" = :ticketId', { ticketId });
+    return paginate(qb, EVENT_KEYSET, page);
+  }
+
+  async eventsByTicketIds(ticketIds: readonly string[]): Promise<TicketEventEntity[]> {
+    return this.dataSource.getRepository(TicketEventEntity).find({ where: { ticketId: In([...ticketIds]) }, order: { sequence: 'ASC' } });
+  }
+
+  private async visibleTicket(actor: Actor, ticketId: string): Promise<TicketEntity> {
+    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
+    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    return ticket;
+  }
+}

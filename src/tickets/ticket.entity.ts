@@ -1,0 +1,64 @@
+import { BeforeInsert, Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { newId } from '../common/ids.js';
+import {
+  TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
+  type TicketChannel, type TicketPriority, type TicketStatus, type TicketType,
+} from './ticket-status.js';
+
+export type SlaMetric = 'first_response' | 'resolution';
+
+/** A support request. Lists read it through the indexes below; `search*` columns feed full-text search. */
+@Entity('ticket')
+@Index('ix_ticket_tier_status_created', ['tierId', 'status', 'createdAt', 'id'])
+@Index('ix_ticket_requester_created', ['requesterId', 'createdAt', 'id'])
+@Index('ix_ticket_organization_created', ['organizationId', 'createdAt', 'id'])
+@Index('ix_ticket_assignee_created', ['assigneeId', 'createdAt', 'id'])
+@Index('ix_ticket_created', ['createdAt', 'id'])
+@Index('ix_ticket_updated', ['updatedAt', 'id'])
+// Hand-written in the migration (expression and GIN indexes TypeORM cannot declare); synchronize: false keeps them.
+@Index('ix_ticket_sla_due', { synchronize: false })
+@Index('ix_ticket_tags', { synchronize: false })
+@Index('ix_ticket_search_public', { synchronize: false })
+@Index('ix_ticket_search_internal', { synchronize: false })
+export class TicketEntity {
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  /** Human number: 1, 2, 3 … */
+  @Index('uq_ticket_number', { unique: true }) @Column({ type: 'int' }) @Generated('increment') number!: number;
+  @Column({ type: 'text' }) subject!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ type: 'enum', enum: TICKET_STATUSES, enumName: 'ticket_status', default: 'new' }) status!: TicketStatus;
+  @Column({ type: 'enum', enum: TICKET_PRIORITIES, enumName: 'ticket_priority', default: 'normal' }) priority!: TicketPriority;
+  @Column({ type: 'enum', enum: TICKET_TYPES, enumName: 'ticket_type', default: 'question' }) type!: TicketType;
+  @Column({ type: 'enum', enum: TICKET_CHANNELS, enumName: 'ticket_channel', default: 'web' }) channel!: TicketChannel;
+  @Column({ type: 'uuid' }) requesterId!: string;
+  @Column({ type: 'uuid', nullable: true }) organizationId!: string | null;
+  @Column({ type: 'uuid' }) tierId!: string;
+  /** The tier's level, kept beside tierId so lists can show it without a join. */
+  @Column({ type: 'int', default: 1 }) escalationLevel!: number;
+  @Column({ type: 'uuid', nullable: true }) assigneeId!: string | null;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
+  @Column({ type: 'jsonb', default: () => "'{}'" }) customFields!: Record<string, unknown>;
+  @Column({ type: 'uuid', nullable: true }) followUpOfId!: string | null;
+  @Column({ type: 'uuid', nullable: true }) slaPolicyId!: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) firstResponseDueAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) resolutionDueAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) firstRespondedAt!: Date | null;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) slaBreached!: SlaMetric[];
+  /** The next SLA deadline (null when no clock runs): the `slaDueAt` sort. */
+  @Column({ type: 'timestamptz', nullable: true }) slaDueAt!: Date | null;
+  /** Per-ticket event counter: the next audit event gets lastEventSequence + 1 (the row is locked while writing). */
+  @Column({ type: 'int', default: 0 }) lastEventSequence!: number;
+  /** Text customers may search: subject, description, public replies. */
+  @Column({ type: 'text', default: '' }) searchPublicText!: string;
+  /** Internal notes, searchable by staff only. */
+  @Column({ type: 'text', default: '' }) searchInternalText!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+  @Column({ type: 'timestamptz', nullable: true }) solvedAt!: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) closedAt!: Date | null;
+  @VersionColumn() version!: number;
+
+  @BeforeInsert() assignId(): void {
+    this.id ??= newId();
+  }
+}

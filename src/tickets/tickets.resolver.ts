@@ -1,0 +1,125 @@
+import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { isStaff, type Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/current-actor.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { Loaders } from '../common/graphql/loader.registry.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { Connection, toConnection } from '../common/pagination/paginated.js';
+import { Tier } from '../tiers/tier.model.js';
+import { Organization } from '../users/organization.model.js';
+import { User } from '../users/user.model.js';
+import { TicketsArgs } from './dto/list-tickets.args.js';
+import { AddMessageInput, CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.js';
+import { TicketEventStream } from './ticket-event-stream.js';
+import { TicketMessagesService } from './ticket-messages.service.js';
+import { TicketQueriesService } from './ticket-queries.service.js';
+import { Ticket, TicketEvent, TicketMessage, toTicket, toTicketMessage } from './ticket.model.js';
+import { TicketsService } from './tickets.service.js';
+
+@ObjectType('TicketConnection')
+class TicketConnection extends Connection(Ticket) {}
+
+@Resolver(() => Ticket)
+export class TicketsResolver {
+  constructor(
+    private readonly ticketService: TicketsService,
+    private readonly queries: TicketQueriesService,
+    private readonly messageService: TicketMessagesService,
+    private readonly stream: TicketEventStream,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Query(() => Ticket)
+  @Roles('customer', 'agent', 'admin')
+  async ticket(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
+    return toTicket(await this.ticketService.findOne(actor, id));
+  }
+
+  @Query(() => TicketConnection, { description: 'Only tickets the caller may see.' })
+  @Roles('customer', 'agent', 'admin')
+  async tickets(@CurrentActor() actor: Actor, @Args() args: TicketsArgs) {
+    const result = await this.queries.list(actor, args.filter ?? {}, args.toPage());
+    const keyset = TicketQueriesService.keysetFor(args.filter?.sort);
+    return toConnection(result, toTicket, (t) => cursorFor(keyset, t));
+  }
+
+  @Mutation(() => Ticket)
+  @Roles('customer', 'agent', 'admin')
+  async createTicket(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateTicketInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ) {
+    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)));
+  }
+
+  @Mutation(() => Ticket)
+  @Roles('customer', 'agent', 'admin')
+  async updateTicket(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateTicketInput,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) expectedVersion?: number,
+  ) {
+    return toTicket(await this.ticketService.update(actor, id, input, expectedVersion));
+  }
+
+  @Mutation(() => TicketMessage)
+  @Roles('customer', 'agent', 'admin')
+  async addTicketMessage(
+    @CurrentActor() actor: Actor,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('input') input: AddMessageInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ) {
+    return this.once(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, async () => toTicketMessage(await this.messageService.add(actor, ticketId, input)));
+  }
+
+  @Subscription(() => TicketEvent, { description: 'Events of the tickets the subscriber may see; `after` resumes from a cursor.' })
+  @Roles('customer', 'agent', 'admin')
+  ticketEvents(
+    @CurrentActor() actor: Actor,
+    @Args('ticketId', { type: () => ID, nullable: true }) ticketId?: string,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ) {
+    return this.stream.subscribe(actor, { ticketId, after });
+  }
+
+  @ResolveField(() => User)
+  requester(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
+    return loaders.userById.load(ticket.requesterId);
+  }
+
+  @ResolveField(() => User, { nullable: true })
+  assignee(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
+    return ticket.assigneeId ? loaders.userById.load(ticket.assigneeId) : null;
+  }
+
+  @ResolveField(() => Tier, { nullable: true })
+  tier(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
+    return loaders.tierById.load(ticket.tierId);
+  }
+
+  @ResolveField(() => Organization, { nullable: true })
+  organization(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
+    return ticket.organizationId ? loaders.organizationById.load(ticket.organizationId) : null;
+  }
+
+  @ResolveField(() => [TicketMessage], { description: 'Customers see public replies only.' })
+  messages(@Parent() ticket: Ticket, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders) {
+    return (isStaff(actor) ? loaders.allMessagesByTicketId : loaders.publicMessagesByTicketId).load(ticket.id);
+  }
+
+  @ResolveField(() => [TicketEvent], { description: 'The audit trail; agents and admins only.' })
+  events(@Parent() ticket: Ticket, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders) {
+    if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
+    return loaders.eventsByTicketId.load(ticket.id);
+  }
+
+  private async once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!key) return work();
+    return (await this.idempotency.execute(actor.scope, key, IdempotencyService.fingerprint('mutation', operation, input), work)).value;
+  }
+}

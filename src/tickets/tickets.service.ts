@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isStaff, type Actor } from '../auth/actor.js';
+import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+import { assertVersion } from '../common/http/etag.js';
+import { EventsService } from '../events/events.service.js';
+import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
+import { TierEntity } from '../tiers/tier.entity.js';
+import { TiersService } from '../tiers/tiers.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import type { CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.js';
+import { TicketAccess } from './ticket-access.js';
+import { assertTransition } from './ticket-status.js';
+import { TicketEntity } from './ticket.entity.js';
+
+// What a customer may set; anything else they send is refused, naming the field (no mass assignment).
+const CUSTOMER_CREATE_FIELDS = new Set(['subject', 'description', 'type', 'channel', 'customFields', 'followUpOfId']);
+const CUSTOMER_UPDATE_FIELDS = new Set(['subject', 'description']);
+const AUDITED_FIELDS = ['subject', 'description', 'status', 'priority', 'type', 'assigneeId', 'tags', 'customFields'] as const;
+
+/** Creating, reading and changing tickets. Every change writes its audit event and outbox row in the same transaction. */
+@Injectable()
+export class TicketsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: TicketAccess,
+    private readonly tiers: TiersService,
+    private readonly events: EventsService,
+    private readonly outbox: OutboxDispatcher,
+  ) {}
+
+  async create(actor: Actor, input: CreateTicketInput): Promise<TicketEntity> {
+    if (!isStaff(actor)) assertOnly(input, CUSTOMER_CREATE_FIELDS, 'customers may not set');
+    const ticket = await this.dataSource.transaction(async (em) => {
+      const requester = input.requesterId ? await this.requester(em, input.requesterId) : await em.findOneByOrFail(UserEntity, { id: actor.id });
+      const tier = input.tierId ? await this.tierOrFail(em, input.tierId, 'tierId') : await this.tiers.entryTier(em);
+      if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);
+      if (input.followUpOfId) await this.assertFollowUp(em, actor, input.followUpOfId);
+      const created = await em.save(
+        em.create(TicketEntity, {
+          subject: input.subject, description: input.description, type: input.type ?? 'question', priority: input.priority ?? 'normal',
+          channel: input.channel ?? (actor.apiKeyId ? 'api' : 'web'), requesterId: requester.id, organizationId: requester.organizationId,
+          tierId: tier.id, escalationLevel: tier.level, assigneeId: input.assigneeId ?? null, tags: input.tags ?? [],
+          customFields: input.customFields ?? {}, followUpOfId: input.followUpOfId ?? null,
+          searchPublicText: `${input.subject}\n${input.description}`,
+        }),
+      );
+      await this.events.record(em, created, { type: 'ticket.created', actorId: actor.id, after: snapshot(created) });
+      if (created.assigneeId) await this.events.record(em, created, { type: 'ticket.assigned', actorId: actor.id, before: { assigneeId: null }, after: { assigneeId: created.assigneeId } });
+      return created;
+    });
+    this.outbox.poke();
+    return ticket;
+  }
+
+  async findOne(actor: Actor, id: string): Promise<TicketEntity> {
+    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id });
+    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    return ticket;
+  }
+
+  async update(actor: Actor, id: string, input: UpdateTicketInput, expectedVersion?: number | null): Promise<TicketEntity> {
+    const scope = await this.access.scopeOf(actor);
+    const ticket = await this.dataSource.transaction(async (em) => {
+      const found = await em.findOne(TicketEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      this.access.assertVisible(scope, found);
+      assertVersion(expectedVersion, found.version);
+      if (!isStaff(actor)) {
+        assertOnly(input, CUSTOMER_UPDATE_FIELDS, 'customers may not change');
+        if (found.status !== 'new') throw new DomainError('FORBIDDEN', 'A customer may edit the subject and description only while the ticket is new');
+      }
+      if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);
+      if (input.status) assertTransition(found.status, input.status);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      for (const field of AUDITED_FIELDS) {
+        const next = input[field];
+        if (next === undefined || JSON.stringify(next) === JSON.stringify(found[field])) continue;
+        before[field] = found[field];
+        after[field] = next;
+      }
+      if (Object.keys(after).length === 0) return found;
+      Object.assign(found, after);
+      if (after.status === 'solved') found.solvedAt = new Date();
+      if (after.status === 'closed') found.closedAt = new Date();
+      if (after.status && after.status !== 'solved' && after.status !== 'closed') found.solvedAt = null;
+      if ('subject' in after || 'description' in after) found.searchPublicText = await this.publicSearchText(em, found);
+      const saved = await em.save(found);
+      await this.events.record(em, saved, { type: 'ticket.updated', actorId: actor.id, before, after });
+      if ('status' in after) await this.events.record(em, saved, { type: 'ticket.status_changed', actorId: actor.id, before: { status: before.status }, after: { status: after.status } });
+      if ('assigneeId' in after) await this.events.record(em, saved, { type: 'ticket.assigned', actorId: actor.id, before: { assigneeId: before.assigneeId }, after: { assigneeId: after.assigneeId } });
+      return saved;
+    });
+    this.outbox.poke();
+    return ticket;
+  }
+
+  private async publicSearchText(em: EntityManager, ticket: TicketEntity): Promise<string> {
+    const [{ replies }] = await em.query(
+      `SELECT coalesce(string_agg(body, E'\\n' ORDER BY "createdAt"), '') AS replies FROM ticket_message WHERE "ticketId" = $1 AND visibility = 'public'`,
+      [ticket.id],
+    );
+    return `${ticket.subject}\n${ticket.description}\n${replies}`;
+  }
+
+  private async requester(em: EntityManager, id: string): Promise<UserEntity> {
+    const user = await em.findOneBy(UserEntity, { id });
+    if (!user || !user.active) throw DomainError.validation([{ field: 'requesterId', message: 'requesterId is not an active user' }]);
+    return user;
+  }
+
+  private async tierOrFail(em: EntityManager, id: string, field: string): Promise<TierEntity> {
+    const tier = await em.findOneBy(TierEntity, { id });
+    if (!tier) throw DomainError.validation([{ field, message: `${field} is not an existing tier` }]);
+    return tier;
+  }
+
+  private async assertAssignable(em: EntityManager, userId: string): Promise<void> {
+    const user = await em.findOneBy(UserEntity, { id: userId });
+    if (!user || !user.active || user.role === 'customer' || user.kind !== 'person') {
+      throw DomainError.validation([{ field: 'assigneeId', message: 'assigneeId must be an active agent or admin' }]);
+    }
+  }
+
+  private async assertFollowUp(em: EntityManager, actor: Actor, id: string): Promise<void> {
+    const previous = await em.findOneBy(TicketEntity, { id });
+    this.access.assertVisible(await this.access.scopeOf(actor), previous);
+    if (previous.status !== 'closed') throw new DomainError('INVALID_TRANSITION', 'Only a closed ticket can be followed up; reply to it instead');
+  }
+}
+
+/** Refuses (403) any field outside `allowed`, naming each. */
+function assertOnly(input: object, allowed: Set<string>, what: string): void {
+  const refused: FieldError[] = Object.entries(input)
+    .filter(([field, value]) => value !== undefined && !allowed.has(field))
+    .map(([field]) => ({ field, message: `${what} ${field}` }));
+  if (refused.length) throw new DomainError('FORBIDDEN', `Not allowed: ${refused.map((e) => e.field).join(', ')}`, refused);
+}
+
+export function snapshot(t: TicketEntity): Record<string, unknown> {
+  return {
+    number: t.number, subject: t.subject, status: t.status, priority: t.priority, type: t.type, channel: t.channel,
+    requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId, tags: t.tags,
+  };
+}

@@ -1,0 +1,30 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import { LoaderRegistry } from '../common/graphql/loader.registry.js';
+import { Tier, toTier } from './tier.model.js';
+import { TiersController } from './tiers.controller.js';
+import { TiersResolver } from './tiers.resolver.js';
+import { TiersService } from './tiers.service.js';
+
+declare module '../common/graphql/loader.registry.js' {
+  interface Loaders {
+    tierById: DataLoader<string, Tier | null>;
+  }
+}
+
+@Module({ controllers: [TiersController], providers: [TiersService, TiersResolver], exports: [TiersService] })
+export class TiersModule implements OnModuleInit {
+  constructor(
+    private readonly loaders: LoaderRegistry,
+    private readonly tiers: TiersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.loaders.register('tierById', () =>
+      new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await this.tiers.findManyByIds(ids)).map((t) => [t.id, toTier(t)]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { assertRole, type Actor } from '../auth/actor.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { assertVersion } from '../common/http/etag.js';
+import { UserEntity } from '../users/user.entity.js';
+import type { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
+import { TierMemberEntity } from './tier-member.entity.js';
+import { TierEntity } from './tier.entity.js';
+
+/** Support levels and who works in them. Routing, assignment and escalation rules build on this. */
+@Injectable()
+export class TiersService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Staff see every tier (they need them to escalate); customers see none. */
+  async list(actor: Actor): Promise<TierEntity[]> {
+    assertRole(actor, 'agent', 'admin');
+    return this.dataSource.getRepository(TierEntity).find({ order: { level: 'ASC', createdAt: 'ASC', id: 'ASC' }, take: 1000 });
+  }
+
+  async findOne(actor: Actor, id: string): Promise<TierEntity> {
+    assertRole(actor, 'agent', 'admin');
+    const tier = await this.dataSource.getRepository(TierEntity).findOneBy({ id });
+    if (!tier) throw DomainError.notFound('Tier');
+    return tier;
+  }
+
+  findManyByIds(ids: readonly string[]): Promise<TierEntity[]> {
+    return this.dataSource.getRepository(TierEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Where new tickets go when no routing rule says otherwise: the lowest level (oldest tier first). */
+  async entryTier(em: EntityManager): Promise<TierEntity> {
+    const [tier] = await em.getRepository(TierEntity).find({ order: { level: 'ASC', createdAt: 'ASC', id: 'ASC' }, take: 1 });
+    if (!tier) throw new DomainError('CONFLICT', 'No support tier exists yet; an admin must create one (POST /v1/tiers)');
+    return tier;
+  }
+
+  async tierIdsOf(userId: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {
+    return (await em.getRepository(TierMemberEntity).find({ where: { userId }, select: { tierId: true } })).map((m) => m.tierId);
+  }
+
+  async create(actor: Actor, input: CreateTierInput): Promise<TierEntity> {
+    assertRole(actor, 'admin');
+    return this.dataSource.transaction(async (em) => {
+      if (input.escalationTargetId) await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
+      return em.save(em.create(TierEntity, { ...input, description: input.description ?? '', requiredHandoff: input.requiredHandoff ?? [] }));
+    });
+  }
+
+  async update(actor: Actor, id: string, input: UpdateTierInput, expectedVersion?: number | null): Promise<TierEntity> {
+    assertRole(actor, 'admin');
+    return this.dataSource.transaction(async (em) => {
+      const tier = await em.findOne(TierEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!tier) throw DomainError.notFound('Tier');
+      assertVersion(expectedVersion, tier.version);
+      if (input.escalationTargetId) {
+        if (input.escalationTargetId === id) throw DomainError.validation([{ field: 'escalationTargetId', message: 'a tier cannot escalate to itself' }]);
+        await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
+      }
+      Object.assign(tier, input);
+      return em.save(tier);
+    });
+  }
+
+  /** Refused (409) while the tier still holds tickets that are not closed. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    assertRole(actor, 'admin');
+    await this.dataSource.transaction(async (em) => {
+      const tier = await em.findOne(TierEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!tier) throw DomainError.notFound('Tier');
+      const [{ open }] = await em.query(`SELECT count(*)::int AS open FROM ticket WHERE "tierId" = $1 AND status <> 'closed'`, [id]);
+      if (open > 0) throw new DomainError('CONFLICT', `The tier still holds ${open} open ticket(s); move them first`);
+      await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);
+      await em.delete(TierMemberEntity, { tierId: id });
+      await em.delete(TierEntity, { id });
+    });
+  }
+
+  /** PUT membership: idempotent; only agents and admins can be members. */
+  async addMember(actor: Actor, tierId: string, userId: string): Promise<void> {
+    assertRole(actor, 'admin');
+    await this.findOne(actor, tierId);
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user) throw DomainError.notFound('User');
+    if (user.role === 'customer') throw new DomainError('CONFLICT', 'Only agents and admins can be tier members');
+    await this.dataSource.getRepository(TierMemberEntity).createQueryBuilder().insert().values({ tierId, userId }).orIgnore().execute();
+  }
+
+  async removeMember(actor: Actor, tierId: string, userId: string): Promise<void> {
+    assertRole(actor, 'admin');
+    await this.findOne(actor, tierId);
+    await this.dataSource.getRepository(TierMemberEntity).delete({ tierId, userId });
+  }
+
+  private async assertExists(em: EntityManager, id: string, field: string): Promise<void> {
+    if (!(await em.existsBy(TierEntity, { id }))) throw DomainError.validation([{ field, message: `${field} is not an existing tier` }]);
+  }
+}
