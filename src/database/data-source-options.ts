@@ -19,6 +19,10 @@ export function dataSourceOptions(config: DatabaseConfig, embedded?: EmbeddedPos
     migrationsTransactionMode: 'each',
     installExtensions: false,
     uuidExtension: 'pgcrypto',
-    extra: { max: config.poolMax, application_name: 'tierdesk' },
+    // One connection to the embedded server: its socket layer (pglite-socket 0.2.17) interleaves the extended-protocol
+    // messages of concurrent connections into PGlite's one session, so a query could run another's statement (errors,
+    // or another caller's rows) and a failed message stalls its queue for good (electric-sql/pglite#1046). PGlite runs
+    // one statement at a time anyway.
+    extra: { max: config.kind === 'embedded' ? 1 : config.poolMax, application_name: 'tierdesk' },
   };
 }

@@ -19,6 +19,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('EventBus');
   private listener: Client | null = null;
   private stopping = false;
+  private delivering: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,8 +45,17 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Publishes the events to this replica's subscribers. */
-  async deliver(eventIds: string[]): Promise<void> {
+  /**
+   * Publishes the events to this replica's subscribers, after those of earlier calls: each call reads its events first,
+   * and two notifications read concurrently could otherwise be published in the wrong order.
+   */
+  deliver(eventIds: string[]): Promise<void> {
+    const run = this.delivering.then(() => this.publish(eventIds));
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publish(eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
     const events = await this.dataSource.getRepository(TicketEventEntity).find({ where: { id: In(eventIds) }, order: { position: 'ASC' } });
     for (const event of events) await this.pubSub.publish(TICKET_EVENTS_TOPIC, event);
@@ -54,19 +64,42 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   private async listen(): Promise<void> {
     if (this.config.database.kind !== 'postgres') return;
     const client = new Client({ connectionString: this.config.database.url, application_name: 'tierdesk-listen' });
+    let listening = false;
     client.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) {
         this.deliver(message.payload.split(',')).catch((error: Error) => this.logger.error(`Delivering events failed: ${error.message}`));
       }
     });
     client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost (${error.message}); reconnecting`);
+      // Before LISTEN succeeded, the awaited connect()/query() below fails instead (and the caller retries).
+      if (!listening) return;
+      listening = false;
       this.listener = null;
-      if (!this.stopping) setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
+      client.end().catch(() => undefined);
+      this.logger.warn(`LISTEN connection lost (${error.message}); reconnecting`);
+      this.reconnect();
     });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      client.end().catch(() => undefined);
+      throw error;
+    }
+    listening = true;
     this.listener = client;
+  }
+
+  /** Retries until LISTEN works again: one failed attempt (PostgreSQL restarting) must not silence this replica for good. */
+  private reconnect(): void {
+    if (this.stopping) return;
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.listen().catch((error: Error) => {
+        this.logger.warn(`LISTEN reconnection failed (${error.message}); retrying`);
+        this.reconnect();
+      });
+    }, 1000).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {

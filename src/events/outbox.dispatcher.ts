@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { EventBus } from './event-bus.js';
 
 const BATCH = 200;
+// Held (transaction-scoped) by the replica dispatching: see drain().
+const DISPATCH_LOCK = 7_203_365_113;
 // A sweep also catches rows another replica claimed and then died on, and rows left by a crash before dispatch.
 const SWEEP_INTERVAL_MS = 2000;
 
@@ -54,6 +56,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   private async drain(): Promise<void> {
     for (;;) {
       const dispatched = await this.dataSource.transaction(async (em) => {
+        // One replica dispatches at a time. With SKIP LOCKED alone, a replica could claim and announce a ticket's next
+        // event while another still held the previous one uncommitted: subscribers would get them out of order.
+        if (this.bus.crossReplica) {
+          await em.query(`SET LOCAL lock_timeout = '5s'`);
+          await em.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
+        }
         const rows: { id: string; eventId: string }[] = await em.query(
           `SELECT id, "eventId" FROM outbox WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
         );

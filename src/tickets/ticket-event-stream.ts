@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PubSub } from 'graphql-subscriptions';
 import type { DataSource } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -9,7 +10,14 @@ import { TicketAccess, type TicketScope } from './ticket-access.js';
 import { TicketEntity } from './ticket.entity.js';
 import { toTicketEvent, type TicketEvent } from './ticket.model.js';
 
-const BACKLOG_LIMIT = 1000;
+// The backlog is read in pages of this many visible events, until it is exhausted.
+const BACKLOG_PAGE = 1000;
+
+type Payload = { ticketEvents: TicketEvent };
+interface Options {
+  ticketId?: string | null;
+  after?: string | null;
+}
 
 /**
  * `ticketEvents(ticketId?, after?)`: the events a subscriber may see, live, after replaying what it missed since its
@@ -23,32 +31,73 @@ export class TicketEventStream {
     private readonly bus: EventBus,
   ) {}
 
-  async *subscribe(actor: Actor, options: { ticketId?: string | null; after?: string | null }): AsyncGenerator<{ ticketEvents: TicketEvent }> {
+  /**
+   * Checks run before the stream is returned, so a refusal is an ordinary resolver error (with its code). The iterator's
+   * return() ends the live feed first: an async generator waiting for the next live event could not be returned.
+   */
+  async subscribe(actor: Actor, options: Options): Promise<AsyncIterableIterator<Payload>> {
     if (options.after != null && !/^\d{1,19}$/.test(options.after)) throw DomainError.validation([{ field: 'after', message: 'after must be an event cursor' }]);
     const scope = await this.access.scopeOf(actor);
     if (options.ticketId) {
       const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: options.ticketId });
       this.access.assertVisible(scope, ticket);
     }
-    const live = this.bus.pubSub.asyncIterableIterator<TicketEventEntity>(TICKET_EVENTS_TOPIC);
+    const live = await LiveEvents.attach(this.bus.pubSub);
+    const events = this.events(actor, scope, options, live);
+    const iterator: AsyncIterableIterator<Payload> = {
+      next: () => events.next(),
+      return: async () => {
+        live.end();
+        return events.return(undefined);
+      },
+      throw: async (error: unknown) => {
+        live.end();
+        return events.throw(error);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  private async *events(actor: Actor, scope: TicketScope, options: Options, live: LiveEvents): AsyncGenerator<Payload> {
     try {
-      let last = options.after != null ? BigInt(options.after) : -1n;
+      // Replayed events may also come live (committed before the backlog read, published after the attach): skip those
+      // by id. A position high-water mark would also drop events committed late with a lower position.
+      const replayed = new Set<string>();
       if (options.after != null) {
-        const qb = this.dataSource.getRepository(TicketEventEntity).createQueryBuilder('e').where('e.position > :after', { after: options.after });
-        if (options.ticketId) qb.andWhere('e."ticketId" = :ticketId', { ticketId: options.ticketId });
-        for (const event of await qb.orderBy('e.position', 'ASC').limit(BACKLOG_LIMIT).getMany()) {
-          last = BigInt(event.position);
-          if (await this.visible(actor, scope, event)) yield { ticketEvents: toTicketEvent(event) };
+        let from = options.after;
+        for (;;) {
+          const page = await this.backlogPage(actor, scope, options.ticketId, from);
+          for (const event of page) {
+            replayed.add(event.id);
+            yield { ticketEvents: toTicketEvent(event) };
+          }
+          if (page.length < BACKLOG_PAGE) break;
+          from = page[page.length - 1].position;
         }
       }
-      for await (const event of live as AsyncIterable<TicketEventEntity>) {
-        if (BigInt(event.position) <= last) continue;
+      const after = options.after != null ? BigInt(options.after) : -1n;
+      for (let event = await live.next(); event; event = await live.next()) {
+        if (BigInt(event.position) <= after || replayed.has(event.id)) continue;
         if (options.ticketId && event.ticketId !== options.ticketId) continue;
         if (await this.visible(actor, scope, event)) yield { ticketEvents: toTicketEvent(event) };
       }
     } finally {
-      await live.return?.();
+      live.end();
     }
+  }
+
+  /** Visible events after `from`, in position order; visibility as of now, filtered in SQL. */
+  private backlogPage(actor: Actor, scope: TicketScope, ticketId: string | null | undefined, from: string): Promise<TicketEventEntity[]> {
+    const qb = this.dataSource
+      .getRepository(TicketEventEntity)
+      .createQueryBuilder('e')
+      .innerJoin(TicketEntity, 't', 't.id = e."ticketId"')
+      .where('e.position > :from', { from });
+    if (ticketId) qb.andWhere('e."ticketId" = :ticketId', { ticketId });
+    if (!isStaff(actor)) qb.andWhere('e.internal = false');
+    this.access.applyTo(qb, scope);
+    return qb.orderBy('e.position', 'ASC').limit(BACKLOG_PAGE).getMany();
   }
 
   // Re-checked per event: a ticket may move to a tier the subscriber does not work in.
@@ -59,5 +108,47 @@ export class TicketEventStream {
       select: { id: true, tierId: true, assigneeId: true, requesterId: true, organizationId: true },
     });
     return ticket !== null && this.access.canSee(scope, ticket);
+  }
+}
+
+/**
+ * This replica's live events from the moment of attaching, buffered until read. (PubSub's own iterator subscribes only on
+ * its first next(), which here would come after the backlog: events published meanwhile would be lost.)
+ */
+class LiveEvents {
+  private readonly buffer: TicketEventEntity[] = [];
+  private wake: (() => void) | null = null;
+  private ended = false;
+
+  private constructor(
+    private readonly pubSub: PubSub,
+    private subscriptionId: number | null = null,
+  ) {}
+
+  static async attach(pubSub: PubSub): Promise<LiveEvents> {
+    const live = new LiveEvents(pubSub);
+    live.subscriptionId = await pubSub.subscribe(TICKET_EVENTS_TOPIC, (event: TicketEventEntity) => live.push(event));
+    return live;
+  }
+
+  /** The next live event; null once ended. */
+  async next(): Promise<TicketEventEntity | null> {
+    while (!this.ended && this.buffer.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    return this.ended ? null : this.buffer.shift()!;
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.buffer.length = 0;
+    if (this.subscriptionId !== null) this.pubSub.unsubscribe(this.subscriptionId);
+    this.wake?.();
+  }
+
+  private push(event: TicketEventEntity): void {
+    if (this.ended) return;
+    this.buffer.push(event);
+    this.wake?.();
   }
 }

@@ -33,13 +33,14 @@ export class TicketMessagesService {
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
     const visibility = input.visibility ?? 'public';
-    if (visibility === 'internal' && !isStaff(actor)) {
-      throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
-    }
     const scope = await this.access.scopeOf(actor);
     const message = await this.dataSource.transaction(async (em) => {
       const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
+      // Visibility first: a ticket the caller may not see is 404 whatever the request, never a 403 that confirms it exists.
       this.access.assertVisible(scope, ticket);
+      if (visibility === 'internal' && !isStaff(actor)) {
+        throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
+      }
       if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
       const saved = await em.save(em.create(TicketMessageEntity, { ticketId, authorId: actor.id, visibility, body: input.body }));
       const internal = visibility === 'internal';

@@ -80,7 +80,8 @@ export class TicketsController {
   }
 
   @Get(':id/events')
-  @Roles('agent', 'admin')
+  // Customers pass the guard so the service can answer 404 for a ticket they cannot see (403 only for one they can).
+  @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'The audit trail', description: 'Every change, in order, with actor, type, before, after, at.' })
   @ApiOkResponse({ type: TicketEventList })
   async listEvents(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {

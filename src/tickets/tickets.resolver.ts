@@ -52,7 +52,7 @@ export class TicketsResolver {
     @Args('input') input: CreateTicketInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)));
+    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)), ticketFromJson);
   }
 
   @Mutation(() => Ticket)
@@ -74,7 +74,7 @@ export class TicketsResolver {
     @Args('input') input: AddMessageInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.once(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, async () => toTicketMessage(await this.messageService.add(actor, ticketId, input)));
+    return this.once(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, async () => toTicketMessage(await this.messageService.add(actor, ticketId, input)), messageFromJson);
   }
 
   @Subscription(() => TicketEvent, { description: 'Events of the tickets the subscriber may see; `after` resumes from a cursor.' })
@@ -118,8 +118,24 @@ export class TicketsResolver {
     return loaders.eventsByTicketId.load(ticket.id);
   }
 
-  private async once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>): Promise<T> {
+  private async once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
     if (!key) return work();
-    return (await this.idempotency.execute(actor.scope, key, IdempotencyService.fingerprint('mutation', operation, input), work)).value;
+    const { value, replayed } = await this.idempotency.execute(actor.scope, key, IdempotencyService.fingerprint('mutation', operation, input), work);
+    // A replay is the stored JSON, where dates are strings: the DateTime scalar turns those into null (or an error).
+    return replayed ? revive(value) : value;
   }
+}
+
+const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+function ticketFromJson(t: Ticket): Ticket {
+  return {
+    ...t,
+    createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt), solvedAt: dateOrNull(t.solvedAt), closedAt: dateOrNull(t.closedAt),
+    sla: { ...t.sla, firstResponseDueAt: dateOrNull(t.sla.firstResponseDueAt), resolutionDueAt: dateOrNull(t.sla.resolutionDueAt), firstRespondedAt: dateOrNull(t.sla.firstRespondedAt) },
+  };
+}
+
+function messageFromJson(m: TicketMessage): TicketMessage {
+  return { ...m, createdAt: new Date(m.createdAt) };
 }

@@ -10,7 +10,7 @@ import { TierEntity } from '../tiers/tier.entity.js';
 import { TiersService } from '../tiers/tiers.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.js';
-import { TicketAccess } from './ticket-access.js';
+import { TicketAccess, type TicketScope } from './ticket-access.js';
 import { assertTransition } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
 
@@ -32,11 +32,13 @@ export class TicketsService {
 
   async create(actor: Actor, input: CreateTicketInput): Promise<TicketEntity> {
     if (!isStaff(actor)) assertOnly(input, CUSTOMER_CREATE_FIELDS, 'customers may not set');
+    // Read before the transaction: nothing inside it may use another connection (the embedded pool has one).
+    const scope = input.followUpOfId ? await this.access.scopeOf(actor) : null;
     const ticket = await this.dataSource.transaction(async (em) => {
       const requester = input.requesterId ? await this.requester(em, input.requesterId) : await em.findOneByOrFail(UserEntity, { id: actor.id });
       const tier = input.tierId ? await this.tierOrFail(em, input.tierId, 'tierId') : await this.tiers.entryTier(em);
       if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);
-      if (input.followUpOfId) await this.assertFollowUp(em, actor, input.followUpOfId);
+      if (input.followUpOfId) await this.assertFollowUp(em, scope!, input.followUpOfId);
       const created = await em.save(
         em.create(TicketEntity, {
           subject: input.subject, description: input.description, type: input.type ?? 'question', priority: input.priority ?? 'normal',
@@ -123,9 +125,9 @@ export class TicketsService {
     }
   }
 
-  private async assertFollowUp(em: EntityManager, actor: Actor, id: string): Promise<void> {
+  private async assertFollowUp(em: EntityManager, scope: TicketScope, id: string): Promise<void> {
     const previous = await em.findOneBy(TicketEntity, { id });
-    this.access.assertVisible(await this.access.scopeOf(actor), previous);
+    this.access.assertVisible(scope, previous);
     if (previous.status !== 'closed') throw new DomainError('INVALID_TRANSITION', 'Only a closed ticket can be followed up; reply to it instead');
   }
 }

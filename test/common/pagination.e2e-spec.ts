@@ -6,19 +6,19 @@ import { paginate } from '../../src/common/pagination/keyset';
 import { ProbeEntity } from '../support/probe/probe.entity';
 import { probeFixture } from '../support/probe/probe.module';
 import { ProbeService } from '../support/probe/probe.service';
-import { bearer, createTestApp, type TestApp } from '../support/test-app';
+import { bearer, callerId, createTestApp, type TestApp } from '../support/test-app';
 
 const SORTS = ['createdAt', '-createdAt', 'rank', '-rank', 'rank,-createdAt'] as const;
 type Sort = (typeof SORTS)[number];
 
 describe('Cursor pagination (e2e)', () => {
   let t: TestApp;
-  let owner: string;
+  let owner: string; // the JWT sub of the caller whose rows are listed
   let seeded: SeededProbe[];
   beforeAll(async () => {
     t = await createTestApp(probeFixture);
     owner = `page-${randomUUID()}`;
-    seeded = await seedProbes(t.dataSource, owner, 60);
+    seeded = await seedProbes(t.dataSource, await callerId(t, owner), 60);
   });
   afterAll(() => t.close());
 
@@ -88,7 +88,7 @@ describe('Cursor pagination (e2e)', () => {
     ['rank', 'ix_probe_owner_rank'],
   ] as const)('keyset page after a cursor (sort=%s) is an index range scan on %s, with no sort step', async (sort, index) => {
     const cursor: string = (await list({ sort, limit: 7 }).expect(200)).body.nextCursor;
-    const [sql, params] = await pageQuery(t.dataSource, owner, sort, cursor);
+    const [sql, params] = await pageQuery(t.dataSource, await callerId(t, owner), sort, cursor);
     const plan = await t.dataSource.transaction(async (em) => {
       await em.query('SET LOCAL enable_seqscan = off');
       const rows: { 'QUERY PLAN': string }[] = await em.query(`EXPLAIN ${sql}`, params);
@@ -104,14 +104,14 @@ describe('Cursor pagination (e2e)', () => {
 interface SeededProbe {
   id: string;
   rank: number;
-  /** createdAt in microseconds since the epoch: PostgreSQL keeps microseconds, JavaScript dates do not. */
+  /** createdAt as stored, in microseconds since the epoch (exact, unlike a JavaScript Date). */
   micros: bigint;
 }
 
 /**
  * Inserts rows directly so the test controls the ties: every 2 rows share a rank (0–4, repeating), every 3 rows share a
- * createdAt (so some pairs tie on both and only the id orders them), and createdAt carries microseconds, as `now()` on
- * PostgreSQL does.
+ * createdAt (so some pairs tie on both and only the id orders them), and createdAt is given microseconds, as `now()` on
+ * PostgreSQL produces: a cursor that cannot carry what the column stores repeats or skips rows at page boundaries.
  */
 async function seedProbes(dataSource: DataSource, owner: string, count: number): Promise<SeededProbe[]> {
   const rows: { id: string; rank: number; micros: string }[] = await dataSource.query(

@@ -61,3 +61,10 @@ export function tokenFor(sub: string, role: Role = 'customer', claims: Record<st
 export function bearer(sub: string, role: Role = 'customer'): { Authorization: string } {
   return { Authorization: `Bearer ${tokenFor(sub, role)}` };
 }
+
+/** The caller's id as the API reports it (`GET /v1/me`): what rows the caller creates are owned by, not the JWT sub. */
+export async function callerId(t: TestApp, sub: string): Promise<string> {
+  const res = await fetch(`${t.url}/v1/me`, { headers: bearer(sub) });
+  if (!res.ok) throw new Error(`GET /v1/me for ${sub} → ${res.status}`);
+  return ((await res.json()) as { id: string }).id;
+}

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode, HTTP_STATUS_OF } from '../errors/error-code.js';
 
 const OUR_CODES = new Set<string>(Object.values(ErrorCode));
@@ -16,7 +17,13 @@ const FOREIGN_CODES: Record<string, ErrorCode> = {
 };
 
 /** Every GraphQL error leaves with `extensions.code` from API.md and without a stack trace. */
-export function formatGraphqlError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatGraphqlError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  // Nest's exception filter only wraps query and mutation handlers: a DomainError thrown by a field resolver (or while a
+  // subscription starts) arrives here unconverted and keeps its own code instead of becoming INTERNAL.
+  const original = (error as { originalError?: unknown } | undefined)?.originalError;
+  if (original instanceof DomainError) {
+    formatted = { ...formatted, message: original.detail, extensions: { code: original.code, errors: original.errors } };
+  }
   const extensions = formatted.extensions ?? {};
   const raw = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   const code: ErrorCode = OUR_CODES.has(raw) ? (raw as ErrorCode) : (FOREIGN_CODES[raw] ?? 'INTERNAL');

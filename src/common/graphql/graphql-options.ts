@@ -1,8 +1,18 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { formatGraphqlError } from './format-error.js';
 import type { LoaderRegistry } from './loader.registry.js';
+
+// graphql-ws sends errors as graphql-js made them (Apollo's formatError never sees them): give them the same codes and
+// redaction. Nest passes every graphql-ws option through, though its type only names some of them.
+const graphqlWsOptions: Pick<ServerOptions, 'onError' | 'onNext'> = {
+  onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphqlError(error.toJSON(), error)),
+  onNext: (_ctx, _id, _payload, _args, result) =>
+    result.errors?.length ? { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) } : undefined,
+};
 
 /** Apollo options: code-first schema, graphql-ws subscriptions, armor limits, per-operation DataLoaders. */
 export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): ApolloDriverConfig {
@@ -28,7 +38,7 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
-    subscriptions: { 'graphql-ws': true },
+    subscriptions: { 'graphql-ws': graphqlWsOptions as GraphQLWsSubscriptionsConfig },
     // Fastify passes (request, reply); graphql-ws passes its connection context, whose connectionParams carry the
     // credential: it becomes a request-like object so the same guard authenticates subscriptions.
     context: (request: { req?: unknown; connectionParams?: Record<string, unknown>; extra?: unknown }, reply?: unknown) => {

@@ -17,7 +17,7 @@ export class CreateProbeInput {
   /** Milliseconds to hold the request open (tests in-flight idempotency and graceful shutdown). */
   @ApiProperty({ required: false }) @IsOptional() @IsInt() @Min(0) @Max(5000) delayMs?: number;
   /** Make the handler fail after writing (tests that nothing is half-written and keys are released). */
-  @ApiProperty({ required: false }) @IsOptional() @IsIn(['after-write']) fail?: 'after-write';
+  @ApiProperty({ required: false }) @Field(() => String, { nullable: true }) @IsOptional() @IsIn(['after-write']) fail?: 'after-write';
 }
 
 export class UpdateProbeInput {

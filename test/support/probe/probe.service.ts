@@ -44,10 +44,12 @@ export class ProbeService implements OnModuleInit {
   async create(actor: Actor, input: CreateProbeInput): Promise<ProbeEntity> {
     const probe = await this.dataSource.transaction(async (em) => {
       const row = await em.save(em.create(ProbeEntity, { owner: actor.id, name: input.name, rank: input.rank }));
-      if (input.delayMs) await sleep(input.delayMs);
       if (input.fail) throw new Error('deliberate failure after the write');
       return row;
     });
+    // Held open after the commit: the embedded database runs one transaction at a time, so a pause inside one would
+    // stall every other query (the in-flight request under test included) and hide what the test looks for.
+    if (input.delayMs) await sleep(input.delayMs);
     await this.pubSub.publish('probeCreated', { probeCreated: probe });
     return probe;
   }
