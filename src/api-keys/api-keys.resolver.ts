@@ -41,7 +41,9 @@ export class ApiKeysResolver {
     };
     if (!idempotencyKey) return create();
     const fingerprint = IdempotencyService.fingerprint('mutation', 'createApiKey', input);
-    return (await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create, (created) => withoutFields(created, ['secret']))).value;
+    const { value, replayed } = await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create, (created) => withoutFields(created, ['secret']));
+    // A replay is the stored JSON, where dates are strings; the DateTime scalar needs Date objects.
+    return replayed ? reviveDates(value) : value;
   }
 
   @Mutation(() => ApiKey, { description: 'Admin only; immediate and final.' })
@@ -49,4 +51,10 @@ export class ApiKeysResolver {
   async revokeApiKey(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
     return toApiKey(await this.service.revoke(actor, id));
   }
+}
+
+const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+function reviveDates(k: CreatedApiKey): CreatedApiKey {
+  return { ...k, createdAt: new Date(k.createdAt), expiresAt: dateOrNull(k.expiresAt), lastUsedAt: dateOrNull(k.lastUsedAt), revokedAt: dateOrNull(k.revokedAt) };
 }

@@ -72,11 +72,12 @@ describe('API keys (e2e)', () => {
 
   it('GraphQL createApiKey / apiKeys / revokeApiKey', async () => {
     const gql = (query: string, variables = {}) => request(t.url).post('/graphql').set('Authorization', admin).send({ query, variables });
-    const created = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role } }').expect(200);
+    const created = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }').expect(200);
     const { id, secret } = created.body.data.createApiKey;
     expect(secret).toMatch(/^tdk_/);
-    const replay = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role } }').expect(200);
-    expect(replay.body.data.createApiKey).toEqual({ id, secret: null, role: 'admin' });
+    const replay = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }').expect(200);
+    expect(replay.body.errors).toBeUndefined();
+    expect(replay.body.data.createApiKey).toEqual({ id, secret: null, role: 'admin', createdAt: created.body.data.createApiKey.createdAt });
     const revoked = await gql('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id }).expect(200);
     expect(revoked.body.data.revokeApiKey.revokedAt).toEqual(expect.any(String));
     await me(secret).expect(401);
