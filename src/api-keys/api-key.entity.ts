@@ -17,10 +17,10 @@ export class ApiKeyEntity {
   /** The service identity the key acts as (a user of kind `service`). */
   @Column({ type: 'uuid' }) userId!: string;
   @Column({ type: 'uuid' }) createdById!: string;
-  @Column({ type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) lastUsedAt!: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) expiresAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) lastUsedAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) revokedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

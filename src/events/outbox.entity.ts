@@ -6,6 +6,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export class OutboxEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
   @Column({ type: 'uuid' }) eventId!: string;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  @Column({ type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) publishedAt!: Date | null;
 }

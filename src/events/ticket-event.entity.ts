@@ -20,7 +20,7 @@ export class TicketEventEntity {
   @Column({ type: 'jsonb', nullable: true }) after!: Record<string, unknown> | null;
   /** About an internal note: reaches agents and admins only. */
   @Column({ type: 'boolean', default: false }) internal!: boolean;
-  @Column({ type: 'timestamptz', default: () => 'now()' }) at!: Date;
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' }) at!: Date;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

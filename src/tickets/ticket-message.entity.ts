@@ -13,7 +13,7 @@ export class TicketMessageEntity {
   @Column({ type: 'uuid' }) authorId!: string;
   @Column({ type: 'enum', enum: MESSAGE_VISIBILITIES, enumName: 'message_visibility' }) visibility!: MessageVisibility;
   @Column({ type: 'text' }) body!: string;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

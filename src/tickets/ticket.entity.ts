@@ -40,22 +40,22 @@ export class TicketEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" }) customFields!: Record<string, unknown>;
   @Column({ type: 'uuid', nullable: true }) followUpOfId!: string | null;
   @Column({ type: 'uuid', nullable: true }) slaPolicyId!: string | null;
-  @Column({ type: 'timestamptz', nullable: true }) firstResponseDueAt!: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) resolutionDueAt!: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) firstRespondedAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) firstResponseDueAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) resolutionDueAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) firstRespondedAt!: Date | null;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) slaBreached!: SlaMetric[];
   /** The next SLA deadline (null when no clock runs): the `slaDueAt` sort. */
-  @Column({ type: 'timestamptz', nullable: true }) slaDueAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) slaDueAt!: Date | null;
   /** Per-ticket event counter: the next audit event gets lastEventSequence + 1 (the row is locked while writing). */
   @Column({ type: 'int', default: 0 }) lastEventSequence!: number;
   /** Text customers may search: subject, description, public replies. */
   @Column({ type: 'text', default: '' }) searchPublicText!: string;
   /** Internal notes, searchable by staff only. */
   @Column({ type: 'text', default: '' }) searchInternalText!: string;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
-  @Column({ type: 'timestamptz', nullable: true }) solvedAt!: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) closedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) solvedAt!: Date | null;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) closedAt!: Date | null;
   @VersionColumn() version!: number;
 
   @BeforeInsert() assignId(): void {

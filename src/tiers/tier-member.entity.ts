@@ -6,5 +6,5 @@ import { CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 export class TierMemberEntity {
   @PrimaryColumn({ type: 'uuid' }) tierId!: string;
   @PrimaryColumn({ type: 'uuid' }) userId!: string;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 }

@@ -19,8 +19,8 @@ export class TierEntity {
   /** What an escalation into this tier must hand over. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) requiredHandoff!: HandoffField[];
   @Column({ type: 'enum', enum: ASSIGNMENT_STRATEGIES, enumName: 'tier_assignment', default: 'manual' }) assignment!: AssignmentStrategy;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
 
   @BeforeInsert() assignId(): void {

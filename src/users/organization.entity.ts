@@ -10,8 +10,8 @@ export class OrganizationEntity {
   @Column({ type: 'text' }) name!: string;
   /** Customers of the organization see each other's tickets. */
   @Column({ type: 'boolean', default: false }) shareTickets!: boolean;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
 
   @BeforeInsert() assignId(): void {

@@ -25,9 +25,9 @@ export class UserEntity {
   organization?: Relation<OrganizationEntity> | null;
   /** Deactivated users' credentials are refused with 401. */
   @Column({ type: 'boolean', default: true }) active!: boolean;
-  @Column({ type: 'timestamptz', nullable: true }) deactivatedAt!: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true }) deactivatedAt!: Date | null;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
 
   @BeforeInsert() assignId(): void {

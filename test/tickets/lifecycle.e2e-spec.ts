@@ -92,4 +92,19 @@ describe('Ticket lifecycle (e2e)', () => {
     await request(t.url).get('/v1/tickets').query({ sort: 'slaDueAt', status: 'new,open', assigneeId: 'none' }).set('Authorization', agent.auth).expect(200);
     await request(t.url).get('/v1/tickets').query({ status: 'weird' }).set('Authorization', agent.auth).expect(400);
   });
+
+  it.each(['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', 'slaDueAt'])('GET /v1/tickets?sort=%s walks every page once, no duplicates, no gaps', async (sort) => {
+    const own = await tier(t, admin, 9);
+    const ids = new Set<string>();
+    for (let i = 0; i < 23; i++) ids.add((await ticket(t, admin, { requesterId: customer.id, tierId: own.id, priority: ['low', 'normal', 'high', 'urgent'][i % 4] })).id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res: request.Response = await request(t.url).get('/v1/tickets').query({ tierId: own.id, sort, limit: 5, ...(cursor ? { cursor } : {}) }).set('Authorization', admin.auth).expect(200);
+      seen.push(...res.body.data.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(23);
+    expect(new Set(seen)).toEqual(ids);
+  });
 });

@@ -13,7 +13,7 @@ export class IdempotencyKeyEntity {
   @Column({ type: 'jsonb', nullable: true }) responseBody!: unknown;
   @Column({ type: 'jsonb', nullable: true }) responseHeaders!: Record<string, string> | null;
   /** While in flight: after this a crashed claim may be taken over. */
-  @Column({ type: 'timestamptz' }) lockedUntil!: Date;
-  @Column({ type: 'timestamptz' }) expiresAt!: Date;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', precision: 3 }) lockedUntil!: Date;
+  @Column({ type: 'timestamptz', precision: 3 }) expiresAt!: Date;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 }

@@ -1,10 +1,12 @@
 import { CreateIdempotencyKeyTable1795610576718 } from './1795610576718-CreateIdempotencyKeyTable.js';
 import { CreateIdentityTables1795612043391 } from './1795612043391-CreateIdentityTables.js';
 import { CreateTicketTables1795613447304 } from './1795613447304-CreateTicketTables.js';
+import { UseMillisecondTimestamps1795617167477 } from './1795617167477-UseMillisecondTimestamps.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
   CreateIdempotencyKeyTable1795610576718,
   CreateIdentityTables1795612043391,
   CreateTicketTables1795613447304,
+  UseMillisecondTimestamps1795617167477,
 ];
