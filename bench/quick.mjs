@@ -22,14 +22,16 @@ async function admin(sql) {
 }
 
 async function call(method, path, auth, body) {
-  const res = await fetch(BASE + path, { method, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const headers = { authorization: `Bearer ${auth}`, ...(body ? { 'content-type': 'application/json' } : {}) };
+  const res = await fetch(BASE + path, { method, headers, body: body && JSON.stringify(body) });
   if (!res.ok && res.status !== 204) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
 
 function run(title, options) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: BASE, connections: 32, duration: 10, ...options }, (error, result) => (error ? reject(error) : resolve({ title, result })));
+    const { path = '/', ...rest } = options; // autocannon takes the path as part of the url
+    autocannon({ connections: 32, duration: 10, ...rest, url: BASE + path }, (error, result) => (error ? reject(error) : resolve({ title, result })));
   });
 }
 
@@ -37,7 +39,7 @@ const url = new URL(SERVER);
 url.pathname = `/${DB}`;
 await admin(`CREATE DATABASE "${DB}"`);
 const server = spawn(process.execPath, ['dist/src/main.js'], {
-  env: { ...process.env, DATABASE_URL: url.toString(), JWT_SECRET: SECRET, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', DATABASE_POOL_MAX: '20' },
+  env: { ...process.env, DATABASE_URL: url.toString(), JWT_SECRET: SECRET, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_POOL_MAX: '20' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 try {
@@ -58,9 +60,10 @@ try {
     const batch = await Promise.all(Array.from({ length: 50 }, (_, j) => call('POST', '/v1/tickets', customerToken, { subject: `Seed ticket ${i + j}`, description: 'Printer is failing again' })));
     ids.push(...batch.map((t) => t.id));
   }
-  const auth = (t) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
+  const auth = (t) => ({ authorization: `Bearer ${t}` });
+  const json = (t) => ({ ...auth(t), 'content-type': 'application/json' });
   const scenarios = [
-    ['create ticket (Idempotency-Key)', { method: 'POST', path: '/v1/tickets', headers: auth(customerToken), requests: [{ setupRequest: (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': randomUUID() }, body: JSON.stringify({ subject: 'Load test', description: 'created under load' }) }) }] }],
+    ['create ticket (Idempotency-Key)', { method: 'POST', path: '/v1/tickets', headers: json(customerToken), requests: [{ setupRequest: (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': randomUUID() }, body: JSON.stringify({ subject: 'Load test', description: 'created under load' }) }) }] }],
     ['get ticket by id (agent)', { headers: auth(agentToken), requests: [{ setupRequest: (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${ids[Math.floor(Math.random() * ids.length)]}` }) }] }],
     ['agent queue: list 25, tier + status, sort slaDueAt', { path: `/v1/tickets?tierId=${tier.id}&status=new,open&sort=slaDueAt&limit=25`, headers: auth(agentToken) }],
   ];
@@ -69,6 +72,7 @@ try {
     await run(title, { ...options, duration: 5 }); // warm-up
     const { result } = await run(title, options);
     rows.push(`| ${title} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`);
+    if (result.non2xx) console.error(`${title}: status codes`, JSON.stringify(result.statusCodeStats));
   }
   console.log('\n| scenario | req/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|\n' + rows.join('\n'));
 } finally {
