@@ -1,5 +1,6 @@
 import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
+import { dateOrNull } from '../common/dates.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { withoutFields } from '../common/idempotency/idempotency.interceptor.js';
@@ -53,7 +54,6 @@ export class ApiKeysResolver {
   }
 }
 
-const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 function reviveDates(k: CreatedApiKey): CreatedApiKey {
   return { ...k, createdAt: new Date(k.createdAt), expiresAt: dateOrNull(k.expiresAt), lastUsedAt: dateOrNull(k.lastUsedAt), revokedAt: dateOrNull(k.revokedAt) };

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
+import { loaderGroupedBy } from '../common/graphql/loaders.js';
 import { TiersModule } from '../tiers/tiers.module.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketEventStream } from './ticket-event-stream.js';
@@ -32,17 +33,8 @@ export class TicketsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.loaders.register('publicMessagesByTicketId', () => groupBy(async (ids) => (await this.messages.byTicketIds(ids, false)).map(toTicketMessage)));
-    this.loaders.register('allMessagesByTicketId', () => groupBy(async (ids) => (await this.messages.byTicketIds(ids, true)).map(toTicketMessage)));
-    this.loaders.register('eventsByTicketId', () => groupBy(async (ids) => (await this.messages.eventsByTicketIds(ids)).map(toTicketEvent)));
+    this.loaders.register('publicMessagesByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.byTicketIds(ids, false)).map(toTicketMessage)));
+    this.loaders.register('allMessagesByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.byTicketIds(ids, true)).map(toTicketMessage)));
+    this.loaders.register('eventsByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.eventsByTicketIds(ids)).map(toTicketEvent)));
   }
-}
-
-/** One query per batch, rows grouped back by ticket in key order. */
-function groupBy<T extends { ticketId: string }>(fetch: (ticketIds: readonly string[]) => Promise<T[]>): DataLoader<string, T[]> {
-  return new DataLoader(async (ticketIds) => {
-    const groups = new Map<string, T[]>(ticketIds.map((id) => [id, []]));
-    for (const row of await fetch(ticketIds)) groups.get(row.ticketId)?.push(row);
-    return ticketIds.map((id) => groups.get(id)!);
-  });
 }

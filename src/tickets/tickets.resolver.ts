@@ -1,5 +1,6 @@
 import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { isStaff, type Actor } from '../auth/actor.js';
+import { dateOrNull } from '../common/dates.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -126,7 +127,6 @@ export class TicketsResolver {
   }
 }
 
-const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 function ticketFromJson(t: Ticket): Ticket {
   return {

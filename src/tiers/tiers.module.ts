@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
+import { loaderById } from '../common/graphql/loaders.js';
 import { Tier, toTier } from './tier.model.js';
 import { TiersController } from './tiers.controller.js';
 import { TiersResolver } from './tiers.resolver.js';
@@ -20,11 +21,6 @@ export class TiersModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.loaders.register('tierById', () =>
-      new DataLoader(async (ids: readonly string[]) => {
-        const found = new Map((await this.tiers.findManyByIds(ids)).map((t) => [t.id, toTier(t)]));
-        return ids.map((id) => found.get(id) ?? null);
-      }),
-    );
+    this.loaders.register('tierById', () => loaderById(async (ids) => (await this.tiers.findManyByIds(ids)).map(toTier)));
   }
 }

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
+import { loaderById } from '../common/graphql/loaders.js';
 import { Organization, toOrganization } from './organization.model.js';
 import { OrganizationsController } from './organizations.controller.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
@@ -30,15 +31,7 @@ export class UsersModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.loaders.register('userById', () => byId(async (ids) => (await this.users.findManyByIds(ids)).map(toUser)));
-    this.loaders.register('organizationById', () => byId(async (ids) => (await this.organizations.findManyByIds(ids)).map(toOrganization)));
+    this.loaders.register('userById', () => loaderById(async (ids) => (await this.users.findManyByIds(ids)).map(toUser)));
+    this.loaders.register('organizationById', () => loaderById(async (ids) => (await this.organizations.findManyByIds(ids)).map(toOrganization)));
   }
-}
-
-/** A loader returning rows in key order (null for a missing id), one query per batch. */
-function byId<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    const found = new Map((await fetch(ids)).map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
 }

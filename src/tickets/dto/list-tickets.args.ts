@@ -2,6 +2,7 @@ import { ArgsType, Field, GraphQLISODateTime, ID, InputType } from '@nestjs/grap
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { queryBoolean } from '../../common/validation/query-transforms.js';
 import { ConnectionArgs, PageArgs } from '../../common/pagination/page.args.js';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type TicketChannel, type TicketPriority, type TicketStatus, type TicketType } from '../ticket-status.js';
 import { TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from '../ticket.enums.js';
@@ -10,7 +11,6 @@ export const TICKET_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** Filters shared by REST (query string) and GraphQL (`filter` input). */
 @InputType()
@@ -59,7 +59,7 @@ export class TicketFilter {
   q?: string;
 
   @ApiPropertyOptional({ type: Boolean }) @Field(() => Boolean, { nullable: true })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional() @Transform(queryBoolean) @IsBoolean()
   slaBreached?: boolean;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime, { nullable: true })
