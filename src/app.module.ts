@@ -10,11 +10,15 @@ import { loggerOptions } from './common/http/logger-options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
+import { EscalationsModule } from './escalations/escalations.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RoutingModule } from './routing/routing.module.js';
+import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
@@ -36,8 +40,12 @@ export class AppModule {
         RateLimitModule,
         AuthModule,
         EventsModule,
+        JobsModule,
         TiersModule,
         TicketsModule,
+        RoutingModule,
+        SlaPoliciesModule,
+        EscalationsModule,
         ...(extra.imports ?? []),
       ],
     };

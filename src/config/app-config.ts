@@ -28,6 +28,8 @@ export class AppConfig {
     claims: { sub: string; role: string; email: string; name: string; org: string };
   };
   readonly redisUrl!: string | undefined;
+  readonly sla!: { warningPercent: number };
+  readonly jobs!: { workers: number; pollSeconds: number };
 
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const v = validateEnv(env);
@@ -52,6 +54,8 @@ export class AppConfig {
         claims: { sub: v.JWT_CLAIM_SUB, role: v.JWT_CLAIM_ROLE, email: v.JWT_CLAIM_EMAIL, name: v.JWT_CLAIM_NAME, org: v.JWT_CLAIM_ORG },
       },
       redisUrl: v.REDIS_URL,
+      sla: { warningPercent: v.SLA_WARNING_PERCENT },
+      jobs: { workers: v.JOB_WORKERS, pollSeconds: v.JOB_POLL_SECONDS },
     } satisfies AppConfig);
   }
 }

@@ -75,6 +75,18 @@ export class EnvVars {
   @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
   RATE_LIMIT_PER_MINUTE = 700;
 
+  /** Share of an SLA target after which `sla.warning` fires. */
+  @Transform(toInteger) @IsInt() @Min(1) @Max(99)
+  SLA_WARNING_PERCENT = 80;
+
+  /** Job workers per queue in this replica (0: this replica only schedules, others run the jobs). */
+  @Transform(toInteger) @IsInt() @Min(0) @Max(32)
+  JOB_WORKERS = 2;
+
+  /** How often an idle worker looks for due jobs. */
+  @Transform(toInteger) @IsInt() @Min(1) @Max(60)
+  JOB_POLL_SECONDS = 1;
+
   /** Comma-separated browser origins allowed by CORS, or `*`; empty: no cross-origin access. */
   @IsString() @Matches(/^(\*|(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*)?$/, { message: 'empty, *, or comma-separated http(s) origins' })
   CORS_ORIGINS = '';

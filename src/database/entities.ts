@@ -1,3 +1,7 @@
+import { EscalationEntity } from '../escalations/escalation.entity.js';
+import { RoutingRuleEntity } from '../routing/routing-rule.entity.js';
+import { SlaClockEntity } from '../sla/sla-clock.entity.js';
+import { SlaPolicyEntity } from '../sla/sla-policy.entity.js';
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
 import { OutboxEntity } from '../events/outbox.entity.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
@@ -13,4 +17,5 @@ import { UserEntity } from '../users/user.entity.js';
 export const entities = [
   IdempotencyKeyEntity, OrganizationEntity, UserEntity, ApiKeyEntity,
   TierEntity, TierMemberEntity, TicketEntity, TicketMessageEntity, TicketEventEntity, OutboxEntity,
+  RoutingRuleEntity, SlaPolicyEntity, SlaClockEntity, EscalationEntity,
 ];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TicketEntity } from '../tickets/ticket.entity.js';
-import { OutboxEntity } from './outbox.entity.js';
+import { newId } from '../common/ids.js';
 import { TicketEventEntity } from './ticket-event.entity.js';
 
 export interface EventInput {
@@ -20,22 +20,22 @@ export interface EventInput {
 @Injectable()
 export class EventsService {
   async record(em: EntityManager, ticket: TicketEntity, input: EventInput): Promise<TicketEventEntity> {
-    ticket.lastEventSequence += 1;
-    // Raw SQL: a TypeORM update would also bump the ticket's version, which is the client-visible edit counter.
-    await em.query('UPDATE ticket SET "lastEventSequence" = $2 WHERE id = $1', [ticket.id, ticket.lastEventSequence]);
-    const event = await em.save(
-      em.create(TicketEventEntity, {
-        ticketId: ticket.id,
-        sequence: ticket.lastEventSequence,
-        type: input.type,
-        actorId: input.actorId,
-        before: input.before ?? null,
-        after: input.after ?? null,
-        internal: input.internal ?? false,
-        at: new Date(),
-      }),
+    const event = em.create(TicketEventEntity, {
+      id: newId(), ticketId: ticket.id, type: input.type, actorId: input.actorId, before: input.before ?? null, after: input.after ?? null,
+      internal: input.internal ?? false, at: new Date(),
+    });
+    // One round trip: bump the ticket's counter (raw, so the client-visible version stays), insert the event, queue it.
+    const [row]: { sequence: number; position: string }[] = await em.query(
+      `WITH seq AS (UPDATE ticket SET "lastEventSequence" = "lastEventSequence" + 1 WHERE id = $1 RETURNING "lastEventSequence" AS sequence),
+       ev AS (INSERT INTO ticket_event (id, "ticketId", sequence, type, "actorId", before, after, internal, at)
+              SELECT $2, $1, seq.sequence, $3, $4, $5::jsonb, $6::jsonb, $7, $8 FROM seq RETURNING id, sequence, position),
+       queued AS (INSERT INTO outbox ("eventId") SELECT id FROM ev)
+       SELECT sequence, position FROM ev`,
+      [ticket.id, event.id, event.type, event.actorId, json(event.before), json(event.after), event.internal, event.at],
     );
-    await em.insert(OutboxEntity, { eventId: event.id });
-    return event;
+    ticket.lastEventSequence = row.sequence;
+    return Object.assign(event, row);
   }
 }
+
+const json = (value: Record<string, unknown> | null) => (value === null ? null : JSON.stringify(value));

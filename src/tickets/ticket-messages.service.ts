@@ -8,6 +8,7 @@ import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { AddMessageInput } from './dto/ticket.inputs.js';
+import { SlaClocks } from '../sla/sla-clocks.service.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketMessageEntity } from './ticket-message.entity.js';
 import { statusAfterAgentReply, statusAfterCustomerReply } from './ticket-status.js';
@@ -29,6 +30,7 @@ export class TicketMessagesService {
     private readonly access: TicketAccess,
     private readonly recorder: EventsService,
     private readonly outbox: OutboxDispatcher,
+    private readonly clocks: SlaClocks,
   ) {}
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
@@ -56,6 +58,8 @@ export class TicketMessagesService {
       const before = { status: ticket.status };
       Object.assign(ticket, changes);
       await em.save(ticket);
+      if (changes.firstRespondedAt) await this.clocks.onFirstResponse(em, ticket, saved.createdAt);
+      if (changes.status) await this.clocks.onStatusChange(em, ticket, before.status, changes.status, saved.createdAt);
       if (changes.status) await this.recorder.record(em, ticket, { type: 'ticket.status_changed', actorId: actor.id, before, after: { status: changes.status } });
       return saved;
     });

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { dateOrNull } from '../common/dates.js';
 import { JSONObjectScalar } from '../common/graphql/json.scalar.js';
 import { MESSAGE_VISIBILITIES, type MessageVisibility, type TicketMessageEntity } from './ticket-message.entity.js';
 import {
@@ -91,4 +92,13 @@ export function toTicketMessage(m: TicketMessageEntity): TicketMessage {
 
 export function toTicketEvent(e: TicketEventEntity): TicketEvent {
   return { id: e.id, ticketId: e.ticketId, sequence: e.sequence, cursor: String(e.position), type: e.type, actor: e.actorId, before: e.before, after: e.after, at: e.at };
+}
+
+/** A ticket back from an idempotent replay's stored JSON. */
+export function reviveTicket(t: Ticket): Ticket {
+  return {
+    ...t,
+    createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt), solvedAt: dateOrNull(t.solvedAt), closedAt: dateOrNull(t.closedAt),
+    sla: { ...t.sla, firstResponseDueAt: dateOrNull(t.sla.firstResponseDueAt), resolutionDueAt: dateOrNull(t.sla.resolutionDueAt), firstRespondedAt: dateOrNull(t.sla.firstRespondedAt) },
+  };
 }

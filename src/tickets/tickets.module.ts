@@ -2,8 +2,9 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
 import { loaderGroupedBy } from '../common/graphql/loaders.js';
+import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
-import { TicketAccess } from './ticket-access.js';
+import { TicketAccessModule } from './ticket-access.module.js';
 import { TicketEventStream } from './ticket-event-stream.js';
 import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
@@ -21,10 +22,10 @@ declare module '../common/graphql/loader.registry.js' {
 }
 
 @Module({
-  imports: [TiersModule],
+  imports: [TiersModule, TicketAccessModule, SlaModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketQueriesService, TicketMessagesService, TicketAccess, TicketEventStream, TicketsResolver],
-  exports: [TicketsService, TicketAccess],
+  providers: [TicketsService, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
+  exports: [TicketsService, TicketAccessModule],
 })
 export class TicketsModule implements OnModuleInit {
   constructor(

@@ -1,6 +1,5 @@
 import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { isStaff, type Actor } from '../auth/actor.js';
-import { dateOrNull } from '../common/dates.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -16,7 +15,7 @@ import { AddMessageInput, CreateTicketInput, UpdateTicketInput } from './dto/tic
 import { TicketEventStream } from './ticket-event-stream.js';
 import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
-import { Ticket, TicketEvent, TicketMessage, toTicket, toTicketMessage } from './ticket.model.js';
+import { reviveTicket, Ticket, TicketEvent, TicketMessage, toTicket, toTicketMessage } from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
 
 @ObjectType('TicketConnection')
@@ -53,7 +52,7 @@ export class TicketsResolver {
     @Args('input') input: CreateTicketInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)), ticketFromJson);
+    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)), reviveTicket);
   }
 
   @Mutation(() => Ticket)
@@ -119,22 +118,11 @@ export class TicketsResolver {
     return loaders.eventsByTicketId.load(ticket.id);
   }
 
-  private async once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
-    if (!key) return work();
-    const { value, replayed } = await this.idempotency.execute(actor.scope, key, IdempotencyService.fingerprint('mutation', operation, input), work);
-    // A replay is the stored JSON, where dates are strings: the DateTime scalar turns those into null (or an error).
-    return replayed ? revive(value) : value;
+  private once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
+    return this.idempotency.mutation(actor.scope, operation, input, key, work, revive);
   }
 }
 
-
-function ticketFromJson(t: Ticket): Ticket {
-  return {
-    ...t,
-    createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt), solvedAt: dateOrNull(t.solvedAt), closedAt: dateOrNull(t.closedAt),
-    sla: { ...t.sla, firstResponseDueAt: dateOrNull(t.sla.firstResponseDueAt), resolutionDueAt: dateOrNull(t.sla.resolutionDueAt), firstRespondedAt: dateOrNull(t.sla.firstRespondedAt) },
-  };
-}
 
 function messageFromJson(m: TicketMessage): TicketMessage {
   return { ...m, createdAt: new Date(m.createdAt) };

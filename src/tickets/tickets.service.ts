@@ -6,12 +6,16 @@ import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
+import { recordEscalation, type MoveRecord } from '../escalations/escalation-record.js';
+import { routeNewTicket } from '../routing/routing.js';
+import { SlaClocks } from '../sla/sla-clocks.service.js';
+import { assignInTier } from '../tiers/assignment.js';
 import { TierEntity } from '../tiers/tier.entity.js';
 import { TiersService } from '../tiers/tiers.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.js';
 import { TicketAccess, type TicketScope } from './ticket-access.js';
-import { assertTransition } from './ticket-status.js';
+import { assertTransition, type TicketStatus } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
 
 // What a customer may set; anything else they send is refused, naming the field (no mass assignment).
@@ -28,6 +32,7 @@ export class TicketsService {
     private readonly tiers: TiersService,
     private readonly events: EventsService,
     private readonly outbox: OutboxDispatcher,
+    private readonly clocks: SlaClocks,
   ) {}
 
   async create(actor: Actor, input: CreateTicketInput): Promise<TicketEntity> {
@@ -36,24 +41,45 @@ export class TicketsService {
     const scope = input.followUpOfId ? await this.access.scopeOf(actor) : null;
     const ticket = await this.dataSource.transaction(async (em) => {
       const requester = input.requesterId ? await this.requester(em, input.requesterId) : await em.findOneByOrFail(UserEntity, { id: actor.id });
-      const tier = input.tierId ? await this.tierOrFail(em, input.tierId, 'tierId') : await this.tiers.entryTier(em);
       if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);
       if (input.followUpOfId) await this.assertFollowUp(em, scope!, input.followUpOfId);
+      const fields = {
+        subject: input.subject, description: input.description, type: input.type ?? 'question', priority: input.priority ?? 'normal',
+        channel: input.channel ?? (actor.apiKeyId ? 'api' : 'web'), requesterId: requester.id, organizationId: requester.organizationId,
+        tags: input.tags ?? [], customFields: input.customFields ?? {}, followUpOfId: input.followUpOfId ?? null,
+      } as const;
+      const { tier, routedBy } = await this.entryFor(em, input.tierId, fields);
+      const assigneeId = input.assigneeId ?? (await assignInTier(em, tier));
       const created = await em.save(
-        em.create(TicketEntity, {
-          subject: input.subject, description: input.description, type: input.type ?? 'question', priority: input.priority ?? 'normal',
-          channel: input.channel ?? (actor.apiKeyId ? 'api' : 'web'), requesterId: requester.id, organizationId: requester.organizationId,
-          tierId: tier.id, escalationLevel: tier.level, assigneeId: input.assigneeId ?? null, tags: input.tags ?? [],
-          customFields: input.customFields ?? {}, followUpOfId: input.followUpOfId ?? null,
-          searchPublicText: `${input.subject}\n${input.description}`,
-        }),
+        em.create(TicketEntity, { ...fields, tierId: tier.id, escalationLevel: tier.level, assigneeId, searchPublicText: `${input.subject}\n${input.description}` }),
       );
       await this.events.record(em, created, { type: 'ticket.created', actorId: actor.id, after: snapshot(created) });
-      if (created.assigneeId) await this.events.record(em, created, { type: 'ticket.assigned', actorId: actor.id, before: { assigneeId: null }, after: { assigneeId: created.assigneeId } });
+      if (routedBy) await recordEscalation(em, this.events, created, routedBy);
+      if (created.assigneeId) {
+        // Assigned by the tier's strategy unless the caller named the assignee.
+        await this.events.record(em, created, { type: 'ticket.assigned', actorId: input.assigneeId ? actor.id : null, before: { assigneeId: null }, after: { assigneeId: created.assigneeId } });
+      }
+      await this.clocks.start(em, created);
       return created;
     });
     this.outbox.poke();
     return ticket;
+  }
+
+  /**
+   * The tier a new ticket enters: the one a staff caller named, else the first routing rule that matches, else the first
+   * line. A rule that sends it above the first line is recorded as an escalation (trigger `rule`, no hand-off).
+   */
+  private async entryFor(em: EntityManager, tierId: string | undefined, fields: Parameters<typeof routeNewTicket>[1]): Promise<{ tier: TierEntity; routedBy: MoveRecord | null }> {
+    if (tierId) return { tier: await this.tierOrFail(em, tierId, 'tierId'), routedBy: null };
+    const entry = await this.tiers.entryTier(em);
+    const rule = await routeNewTicket(em, fields);
+    if (!rule || rule.tierId === entry.id) return { tier: entry, routedBy: null };
+    const tier = await em.findOneByOrFail(TierEntity, { id: rule.tierId });
+    const routedBy: MoveRecord | null = tier.level > entry.level
+      ? { from: entry, to: tier, reason: `Routing rule "${rule.name}"`, handoff: null, actorId: null, trigger: 'rule' }
+      : null;
+    return { tier, routedBy };
   }
 
   async findOne(actor: Actor, id: string): Promise<TicketEntity> {
@@ -84,11 +110,14 @@ export class TicketsService {
       }
       if (Object.keys(after).length === 0) return found;
       Object.assign(found, after);
-      if (after.status === 'solved') found.solvedAt = new Date();
-      if (after.status === 'closed') found.closedAt = new Date();
+      const now = new Date();
+      if (after.status === 'solved') found.solvedAt = now;
+      if (after.status === 'closed') found.closedAt = now;
       if (after.status && after.status !== 'solved' && after.status !== 'closed') found.solvedAt = null;
       if ('subject' in after || 'description' in after) found.searchPublicText = await this.publicSearchText(em, found);
       const saved = await em.save(found);
+      if ('status' in after) await this.clocks.onStatusChange(em, saved, before.status as TicketStatus, saved.status, now);
+      if ('priority' in after) await this.clocks.reevaluate(em, saved, now);
       await this.events.record(em, saved, { type: 'ticket.updated', actorId: actor.id, before, after });
       if ('status' in after) await this.events.record(em, saved, { type: 'ticket.status_changed', actorId: actor.id, before: { status: before.status }, after: { status: after.status } });
       if ('assigneeId' in after) await this.events.record(em, saved, { type: 'ticket.assigned', actorId: actor.id, before: { assigneeId: before.assigneeId }, after: { assigneeId: after.assigneeId } });

@@ -19,6 +19,8 @@ export class TierEntity {
   /** What an escalation into this tier must hand over. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) requiredHandoff!: HandoffField[];
   @Column({ type: 'enum', enum: ASSIGNMENT_STRATEGIES, enumName: 'tier_assignment', default: 'manual' }) assignment!: AssignmentStrategy;
+  /** Round-robin position: bumped under the row lock, so concurrent assignments never skew the rotation. */
+  @Column({ type: 'bigint', default: 0, select: false }) assignmentCursor!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;

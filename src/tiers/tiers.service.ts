@@ -65,7 +65,7 @@ export class TiersService {
     });
   }
 
-  /** Refused (409) while the tier still holds tickets that are not closed. */
+  /** Refused (409) while the tier still holds tickets that are not closed, or routing rules or SLA policies point at it. */
   async remove(actor: Actor, id: string): Promise<void> {
     assertRole(actor, 'admin');
     await this.dataSource.transaction(async (em) => {
@@ -73,6 +73,15 @@ export class TiersService {
       if (!tier) throw DomainError.notFound('Tier');
       const [{ open }] = await em.query(`SELECT count(*)::int AS open FROM ticket WHERE "tierId" = $1 AND status <> 'closed'`, [id]);
       if (open > 0) throw new DomainError('CONFLICT', `The tier still holds ${open} open ticket(s); move them first`);
+      // Rules and policies take a key-share lock on the tier they point at (tier-reference.ts), so none can slip in now.
+      const [{ rules, policies }] = await em.query(
+        `SELECT (SELECT count(*) FROM routing_rule WHERE "tierId" = $1)::int AS rules, (SELECT count(*) FROM sla_policy WHERE "tierId" = $1)::int AS policies`,
+        [id],
+      );
+      if (rules > 0 || policies > 0) {
+        const users = [rules > 0 && `${rules} routing rule(s)`, policies > 0 && `${policies} SLA polic${policies === 1 ? 'y' : 'ies'}`].filter(Boolean).join(' and ');
+        throw new DomainError('CONFLICT', `The tier is still the target of ${users}; point them at another tier or delete them first`);
+      }
       await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);
       await em.delete(TierMemberEntity, { tierId: id });
       await em.delete(TierEntity, { id });

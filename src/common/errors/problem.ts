@@ -71,8 +71,15 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     const detail = status >= 500 ? 'An unexpected error occurred' : Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
     return { problem: problemOf(code, detail, [], status), headers: {}, unexpected: status >= 500 };
   }
-  if (error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505') {
-    return { problem: problemOf('CONFLICT', 'The resource already exists'), headers: {}, unexpected: false };
+  if (error instanceof QueryFailedError) {
+    const { code, column } = (error.driverError ?? {}) as { code?: string; column?: string };
+    if (code === '23505') return { problem: problemOf('CONFLICT', 'The resource already exists'), headers: {}, unexpected: false };
+    // Input that slipped past validation (an explicit null, a malformed id in a GraphQL ID): the caller's 400, not a 500.
+    if (code === '23502') {
+      const errors = column ? [{ field: column, message: `${column} cannot be null` }] : [];
+      return { problem: problemOf('VALIDATION_FAILED', 'A required value is missing', errors), headers: {}, unexpected: false };
+    }
+    if (code?.startsWith('22')) return { problem: problemOf('VALIDATION_FAILED', 'A value is malformed or out of range'), headers: {}, unexpected: false };
   }
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -93,6 +93,16 @@ export class IdempotencyService {
     }
   }
 
+  /**
+   * A GraphQL mutation taking an optional `idempotencyKey`: without one it just runs. A replay is the stored JSON, where
+   * dates are strings, so `revive` turns it back into what the resolver returns (the DateTime scalar needs Dates).
+   */
+  async mutation<T>(scope: string, operation: string, input: unknown, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
+    if (!key) return work();
+    const { value, replayed } = await this.execute(scope, key, IdempotencyService.fingerprint('mutation', operation, input), work);
+    return replayed ? revive(value) : value;
+  }
+
   async purgeExpired(): Promise<number> {
     const result = await this.dataSource.query(`DELETE FROM idempotency_key WHERE "expiresAt" < now()`);
     return (result as [unknown, number])[1] ?? 0;

@@ -2,6 +2,7 @@ import { CreateIdempotencyKeyTable1795610576718 } from './1795610576718-CreateId
 import { CreateIdentityTables1795612043391 } from './1795612043391-CreateIdentityTables.js';
 import { CreateTicketTables1795613447304 } from './1795613447304-CreateTicketTables.js';
 import { UseMillisecondTimestamps1795617167477 } from './1795617167477-UseMillisecondTimestamps.js';
+import { AddTierRoutingSlaAndEscalationTables1795621010333 } from './1795621010333-AddTierRoutingSlaAndEscalationTables.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CreateIdentityTables1795612043391,
   CreateTicketTables1795613447304,
   UseMillisecondTimestamps1795617167477,
+  AddTierRoutingSlaAndEscalationTables1795621010333,
 ];

@@ -1,0 +1,36 @@
+import { BeforeInsert, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { newId } from '../common/ids.js';
+
+export const ESCALATION_DIRECTIONS = ['up', 'down'] as const;
+export type EscalationDirection = (typeof ESCALATION_DIRECTIONS)[number];
+export const ESCALATION_TRIGGERS = ['manual', 'sla_breach', 'rule'] as const;
+export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
+
+export interface Handoff {
+  summary?: string;
+  stepsToReproduce?: string;
+  environment?: string;
+  attachmentIds?: string[];
+}
+
+/** One move of a ticket between tiers, with who moved it, why, and what they handed over. */
+@Entity('ticket_escalation')
+@Index('ix_ticket_escalation_ticket_at', ['ticketId', 'at', 'id'])
+export class EscalationEntity {
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ type: 'uuid' }) ticketId!: string;
+  @Column({ type: 'uuid' }) fromTierId!: string;
+  @Column({ type: 'uuid' }) toTierId!: string;
+  @Column({ type: 'text' }) direction!: EscalationDirection;
+  @Column({ type: 'text' }) reason!: string;
+  /** null for automatic moves, which cannot supply one. */
+  @Column({ type: 'jsonb', nullable: true }) handoff!: Handoff | null;
+  /** null when automatic. */
+  @Column({ type: 'uuid', nullable: true }) actorId!: string | null;
+  @Column({ type: 'text' }) trigger!: EscalationTrigger;
+  @Column({ type: 'timestamptz', precision: 3 }) at!: Date;
+
+  @BeforeInsert() assignId(): void {
+    this.id ??= newId();
+  }
+}

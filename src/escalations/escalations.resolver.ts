@@ -1,0 +1,52 @@
+import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/current-actor.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { ConnectionArgs } from '../common/pagination/page.args.js';
+import { Connection, toConnection } from '../common/pagination/paginated.js';
+import { reviveTicket, Ticket, toTicket } from '../tickets/ticket.model.js';
+import { EscalateInput } from './dto/escalate.input.js';
+import { Escalation, toEscalation } from './escalation.model.js';
+import { ESCALATION_KEYSET, EscalationsService } from './escalations.service.js';
+
+@ObjectType('EscalationConnection')
+class EscalationConnection extends Connection(Escalation) {}
+
+@Resolver(() => Escalation)
+export class EscalationsResolver {
+  constructor(
+    private readonly escalations: EscalationsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Mutation(() => Ticket, { description: 'Up a tier; see POST /v1/tickets/{id}/escalate.' })
+  @Roles('agent', 'admin')
+  escalateTicket(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: EscalateInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ) {
+    return this.idempotency.mutation(actor.scope, `escalateTicket:${id}`, input, idempotencyKey, async () => toTicket(await this.escalations.move(actor, id, 'up', input)), reviveTicket);
+  }
+
+  @Mutation(() => Ticket, { description: 'Down a tier; see POST /v1/tickets/{id}/de-escalate.' })
+  @Roles('agent', 'admin')
+  deEscalateTicket(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: EscalateInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ) {
+    return this.idempotency.mutation(actor.scope, `deEscalateTicket:${id}`, input, idempotencyKey, async () => toTicket(await this.escalations.move(actor, id, 'down', input)), reviveTicket);
+  }
+
+  @Query(() => EscalationConnection, { description: "A ticket's moves between tiers, oldest first." })
+  @Roles('agent', 'admin')
+  async ticketEscalations(@CurrentActor() actor: Actor, @Args('ticketId', { type: () => ID }) ticketId: string, @Args() args: ConnectionArgs) {
+    const page = await this.escalations.list(actor, ticketId, args.toPage());
+    return toConnection(page, toEscalation, (x) => cursorFor(ESCALATION_KEYSET, x));
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { AppConfig } from '../config/app-config.js';
+
+export interface JobHandler<T> {
+  (data: T): Promise<void>;
+}
+
+interface Registration {
+  handler: JobHandler<object>;
+  batchSize: number;
+  afterBatch?: () => void;
+}
+
+/**
+ * Deadlines and background work on pg-boss, in the application's own database: every replica shares one schedule and
+ * each job is fetched by exactly one of them (SKIP LOCKED). pg-boss runs its SQL through TypeORM's pool rather than a
+ * pool of its own, so the embedded database (which serves one connection safely) runs the very same engine.
+ * Jobs are sent inside the caller's transaction: a change that rolls back schedules nothing.
+ * Delivery is at-least-once (a crash mid-job retries it): handlers must be idempotent.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly registrations = new Map<string, Registration>();
+  private boss: PgBoss | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Call from onModuleInit: the queue is created and its workers start once the app boots. */
+  register<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; afterBatch?: () => void } = {}): void {
+    this.registrations.set(queue, { handler: handler as JobHandler<object>, batchSize: options.batchSize ?? 50, afterBatch: options.afterBatch });
+  }
+
+  /** Runs `queue`'s handler with `data` at `runAt` (or at once), if and only if the transaction of `em` commits. */
+  async schedule(em: EntityManager, queue: string, data: object, runAt: Date): Promise<void> {
+    const runner = em.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('JobQueue.schedule must run inside a transaction');
+    const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await runner.query(text, values, true)).records }) };
+    await this.started().send(queue, data, { startAfter: runAt, db });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => pool.query(text, values) },
+      schedule: false,
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 120,
+    });
+    boss.on('error', (error: Error) => this.logger.error(`pg-boss: ${error.message}`));
+    await boss.start();
+    this.boss = boss;
+    const { pollSeconds, workers } = this.config.jobs;
+    for (const [queue, { handler, batchSize, afterBatch }] of this.registrations) {
+      await boss.createQueue(queue);
+      if (workers === 0) continue;
+      for (let i = 0; i < workers; i++) {
+        await boss.work<object>(queue, { batchSize, pollingIntervalSeconds: pollSeconds }, async (jobs) => {
+          // One at a time: each job is its own short transaction, and the embedded pool has a single connection.
+          try {
+            for (const job of jobs) await handler(job.data);
+          } finally {
+            afterBatch?.();
+          }
+        });
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Before the pool closes: let running handlers finish, then stop polling.
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+    this.boss = null;
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('The job queue has not started yet');
+    return this.boss;
+  }
+}

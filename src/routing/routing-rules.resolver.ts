@@ -1,0 +1,67 @@
+import { Args, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/current-actor.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { ConnectionArgs } from '../common/pagination/page.args.js';
+import { Connection, toConnection } from '../common/pagination/paginated.js';
+import { CreateRoutingRuleInput, UpdateRoutingRuleInput } from './dto/routing-rule.input.js';
+import { RoutingRule, routingRuleFromJson, toRoutingRule } from './routing-rule.model.js';
+import { ROUTING_RULE_KEYSET, RoutingRulesService } from './routing-rules.service.js';
+
+@ObjectType('RoutingRuleConnection')
+class RoutingRuleConnection extends Connection(RoutingRule) {}
+
+@Resolver(() => RoutingRule)
+export class RoutingRulesResolver {
+  constructor(
+    private readonly service: RoutingRulesService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Query(() => RoutingRuleConnection, { description: 'Admin only. In the order they are tried: position, then age.' })
+  @Roles('admin')
+  async routingRules(@CurrentActor() actor: Actor, @Args() args: ConnectionArgs) {
+    const page = await this.service.list(actor, args.toPage());
+    return toConnection(page, toRoutingRule, (r) => cursorFor(ROUTING_RULE_KEYSET, r));
+  }
+
+  @Query(() => RoutingRule, { description: 'Admin only.' })
+  @Roles('admin')
+  async routingRule(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
+    return toRoutingRule(await this.service.findOne(actor, id));
+  }
+
+  @Mutation(() => RoutingRule, { description: 'Admin only.' })
+  @Roles('admin')
+  async createRoutingRule(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: CreateRoutingRuleInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
+  ): Promise<RoutingRule> {
+    const create = async () => toRoutingRule(await this.service.create(actor, input));
+    if (!idempotencyKey) return create();
+    const fingerprint = IdempotencyService.fingerprint('mutation', 'createRoutingRule', input);
+    const { value, replayed } = await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create);
+    return replayed ? routingRuleFromJson(value) : value;
+  }
+
+  @Mutation(() => RoutingRule, { description: 'Admin only. In `conditions`, each given list replaces its list.' })
+  @Roles('admin')
+  async updateRoutingRule(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateRoutingRuleInput,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) expectedVersion?: number,
+  ) {
+    return toRoutingRule(await this.service.update(actor, id, input, expectedVersion));
+  }
+
+  @Mutation(() => Boolean, { description: 'Admin only.' })
+  @Roles('admin')
+  async deleteRoutingRule(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string) {
+    await this.service.remove(actor, id);
+    return true;
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { RoutingRulesController } from './routing-rules.controller.js';
+import { RoutingRulesResolver } from './routing-rules.resolver.js';
+import { RoutingRulesService } from './routing-rules.service.js';
+
+/** Admin CRUD of routing rules; ticket creation calls `routeNewTicket` (routing.ts) directly, inside its transaction. */
+@Module({ controllers: [RoutingRulesController], providers: [RoutingRulesService, RoutingRulesResolver], exports: [RoutingRulesService] })
+export class RoutingModule {}
