@@ -13,6 +13,7 @@ import { DatabaseModule, type EntityClass } from './database/database.module.js'
 import { EscalationsModule } from './escalations/escalations.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InfoRequestsModule } from './info-requests/info-requests.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         RoutingModule,
         SlaPoliciesModule,
         EscalationsModule,
+        InfoRequestsModule,
         ...(extra.imports ?? []),
       ],
     };

@@ -1,4 +1,5 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -36,6 +37,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.quiet ? false : undefined,
   });
   if (!options.quiet) app.useLogger(app.get(Logger));
+  // Streams only (parts are read as they arrive); the limits are enforced mid-stream by the parser.
+  await app.register(multipart as never, {
+    limits: { fileSize: config.attachments.maxBytes, files: config.attachments.maxFiles, parts: config.attachments.maxFiles + 5, fields: 5, fieldSize: 1024 },
+    throwFileSizeLimit: true,
+  });
   applyRoutePrefix(app);
   app.enableCors({ origin: config.cors.origins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
   app.useGlobalPipes(createValidationPipe());

@@ -5,6 +5,16 @@ export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolMax: number; runMigrations: boolean }
   | { kind: 'embedded'; /** null → in memory (tests). */ dataDir: string | null; poolMax: number; runMigrations: boolean };
 
+/** Where attachments go when ATTACHMENT_STORAGE=s3; no credentials → the AWS SDK's default chain (env, profile, instance role). */
+export type S3StorageConfig = {
+  bucket: string;
+  /** Set for S3-compatible stores (MinIO, R2, …); unset → AWS. */
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+};
+
 /** The one typed configuration object; built once from the environment and injected by class token. */
 export class AppConfig {
   readonly env!: EnvVars['NODE_ENV'];
@@ -30,6 +40,11 @@ export class AppConfig {
   readonly redisUrl!: string | undefined;
   readonly sla!: { warningPercent: number };
   readonly jobs!: { workers: number; pollSeconds: number };
+  /** Local files live in `<dataDir>/attachments`; `s3` is set exactly when storage is 's3'. */
+  readonly attachments!: {
+    storage: 'local' | 's3'; maxBytes: number; maxFiles: number; maxDecompressedBytes: number; unattachedTtlHours: number; s3: S3StorageConfig | null;
+  };
+  readonly infoRequests!: { reminderHours: number };
 
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const v = validateEnv(env);
@@ -56,6 +71,22 @@ export class AppConfig {
       redisUrl: v.REDIS_URL,
       sla: { warningPercent: v.SLA_WARNING_PERCENT },
       jobs: { workers: v.JOB_WORKERS, pollSeconds: v.JOB_POLL_SECONDS },
+      attachments: {
+        storage: v.ATTACHMENT_STORAGE, maxBytes: v.ATTACHMENT_MAX_BYTES, maxFiles: v.ATTACHMENT_MAX_FILES,
+        maxDecompressedBytes: v.ATTACHMENT_MAX_DECOMPRESSED_BYTES, unattachedTtlHours: v.ATTACHMENT_UNATTACHED_TTL_HOURS,
+        s3: v.ATTACHMENT_STORAGE === 's3' ? s3Config(v) : null,
+      },
+      infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
     } satisfies AppConfig);
   }
+}
+
+function s3Config(v: EnvVars): S3StorageConfig {
+  return {
+    bucket: v.S3_BUCKET!, // validateEnv refuses ATTACHMENT_STORAGE=s3 without it
+    endpoint: v.S3_ENDPOINT,
+    region: v.S3_REGION,
+    forcePathStyle: v.S3_FORCE_PATH_STYLE,
+    credentials: v.S3_ACCESS_KEY_ID && v.S3_SECRET_ACCESS_KEY ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY } : undefined,
+  };
 }

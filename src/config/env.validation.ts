@@ -127,9 +127,52 @@ export class EnvVars {
 
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'a redis:// URL' })
   REDIS_URL?: string;
+
+  @IsIn(['local', 's3'])
+  ATTACHMENT_STORAGE: 'local' | 's3' = 'local';
+
+  /** Largest single attachment; uploads are cut off (and nothing stored) past it. */
+  @Transform(toInteger) @IsInt() @Min(1) @Max(5 * 1024 ** 3)
+  ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+  @Transform(toInteger) @IsInt() @Min(1) @Max(100)
+  ATTACHMENT_MAX_FILES = 10;
+
+  /** What a zip or gzip upload may expand to (zip-bomb guard). */
+  @Transform(toInteger) @IsInt() @Min(1024) @Max(64 * 1024 * 1024 * 1024)
+  ATTACHMENT_MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+
+  /** Uploads never attached to a message or an answer are deleted after this long. */
+  @Transform(toInteger) @IsInt() @Min(1) @Max(24 * 365)
+  ATTACHMENT_UNATTACHED_TTL_HOURS = 24;
+
+  /** When an unanswered information request reminds the customer (event `ticket.info_reminder`). */
+  @Transform(toInteger) @IsInt() @Min(1) @Max(24 * 90)
+  INFO_REQUEST_REMINDER_HOURS = 48;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' })
+  S3_BUCKET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'an http(s) URL of an S3-compatible endpoint' })
+  S3_ENDPOINT?: string;
+
+  @Matches(/^[a-z0-9-]{1,64}$/, { message: 'an S3 region name such as us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(256)
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(256)
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(toBoolean) @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
 }
 
-const OPTIONAL_VARS = ['DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL'];
+const OPTIONAL_VARS = [
+  'DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL',
+  'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
+];
 
 /** Validates the environment; the error message is one line naming each bad variable and what it expects. */
 export function validateEnv(env: Record<string, string | undefined>): EnvVars {
@@ -141,11 +184,23 @@ export function validateEnv(env: Record<string, string | undefined>): EnvVars {
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET && !vars.JWT_JWKS_URL) {
     problems.push('JWT_SECRET is missing: expected the host product\'s HS256 secret (at least 32 characters) or JWT_JWKS_URL when NODE_ENV=production');
   }
+  problems.push(...attachmentProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return vars;
 }
 
 export class ConfigError extends Error {}
+
+function attachmentProblems(vars: EnvVars): string[] {
+  const problems: string[] = [];
+  if (vars.ATTACHMENT_STORAGE === 's3' && !vars.S3_BUCKET) problems.push('S3_BUCKET is missing: expected the bucket name when ATTACHMENT_STORAGE=s3');
+  // One key without the other would silently fall back to the SDK's default credential chain.
+  if (!vars.S3_ACCESS_KEY_ID !== !vars.S3_SECRET_ACCESS_KEY) {
+    const missing = vars.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    problems.push(`${missing} is missing: expected S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together, or neither (default AWS credential chain)`);
+  }
+  return problems;
+}
 
 function describe(error: ValidationError): string {
   const expected = Object.values(error.constraints ?? {}).map((c) => c.replace(`${error.property} `, '')).join(', ');

@@ -1,3 +1,5 @@
+import { AttachmentEntity } from '../attachments/attachment.entity.js';
+import { InfoRequestEntity } from '../info-requests/info-request.entity.js';
 import { EscalationEntity } from '../escalations/escalation.entity.js';
 import { RoutingRuleEntity } from '../routing/routing-rule.entity.js';
 import { SlaClockEntity } from '../sla/sla-clock.entity.js';
@@ -17,5 +19,5 @@ import { UserEntity } from '../users/user.entity.js';
 export const entities = [
   IdempotencyKeyEntity, OrganizationEntity, UserEntity, ApiKeyEntity,
   TierEntity, TierMemberEntity, TicketEntity, TicketMessageEntity, TicketEventEntity, OutboxEntity,
-  RoutingRuleEntity, SlaPolicyEntity, SlaClockEntity, EscalationEntity,
+  RoutingRuleEntity, SlaPolicyEntity, SlaClockEntity, EscalationEntity, AttachmentEntity, InfoRequestEntity,
 ];

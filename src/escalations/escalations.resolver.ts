@@ -1,4 +1,5 @@
-import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { IsUUID } from 'class-validator';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -13,6 +14,12 @@ import { ESCALATION_KEYSET, EscalationsService } from './escalations.service.js'
 
 @ObjectType('EscalationConnection')
 class EscalationConnection extends Connection(Escalation) {}
+
+@ArgsType()
+class TicketEscalationsArgs extends ConnectionArgs {
+  @Field(() => ID) @IsUUID()
+  ticketId!: string;
+}
 
 @Resolver(() => Escalation)
 export class EscalationsResolver {
@@ -45,8 +52,8 @@ export class EscalationsResolver {
 
   @Query(() => EscalationConnection, { description: "A ticket's moves between tiers, oldest first." })
   @Roles('agent', 'admin')
-  async ticketEscalations(@CurrentActor() actor: Actor, @Args('ticketId', { type: () => ID }) ticketId: string, @Args() args: ConnectionArgs) {
-    const page = await this.escalations.list(actor, ticketId, args.toPage());
+  async ticketEscalations(@CurrentActor() actor: Actor, @Args() args: TicketEscalationsArgs) {
+    const page = await this.escalations.list(actor, args.ticketId, args.toPage());
     return toConnection(page, toEscalation, (x) => cursorFor(ESCALATION_KEYSET, x));
   }
 }

@@ -14,6 +14,7 @@ interface Registration {
   handler: JobHandler<object>;
   batchSize: number;
   afterBatch?: () => void;
+  cron?: string;
 }
 
 /**
@@ -34,9 +35,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly config: AppConfig,
   ) {}
 
-  /** Call from onModuleInit: the queue is created and its workers start once the app boots. */
-  register<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; afterBatch?: () => void } = {}): void {
-    this.registrations.set(queue, { handler: handler as JobHandler<object>, batchSize: options.batchSize ?? 50, afterBatch: options.afterBatch });
+  /** Call from onModuleInit. With `cron`, pg-boss also sends the queue a job on that schedule (one replica per tick). */
+  register<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; afterBatch?: () => void; cron?: string } = {}): void {
+    this.registrations.set(queue, { handler: handler as JobHandler<object>, batchSize: options.batchSize ?? 50, ...options });
   }
 
   /** Runs `queue`'s handler with `data` at `runAt` (or at once), if and only if the transaction of `em` commits. */
@@ -51,7 +52,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const boss = new PgBoss({
       db: { executeSql: (text, values) => pool.query(text, values) },
-      schedule: false,
+      schedule: [...this.registrations.values()].some((r) => r.cron),
       retryLimit: 5,
       retryDelay: 5,
       retryBackoff: true,
@@ -61,8 +62,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     await boss.start();
     this.boss = boss;
     const { pollSeconds, workers } = this.config.jobs;
-    for (const [queue, { handler, batchSize, afterBatch }] of this.registrations) {
+    for (const [queue, { handler, batchSize, afterBatch, cron }] of this.registrations) {
       await boss.createQueue(queue);
+      if (cron) await boss.schedule(queue, cron);
       if (workers === 0) continue;
       for (let i = 0; i < workers; i++) {
         await boss.work<object>(queue, { batchSize, pollingIntervalSeconds: pollSeconds }, async (jobs) => {

@@ -51,7 +51,8 @@ export class SlaClocks {
     await this.sync(em, ticket);
   }
 
-  async onStatusChange(em: EntityManager, ticket: TicketEntity, from: TicketStatus, to: TicketStatus, at: Date): Promise<void> {
+  /** `pauseReason` names why the clocks stop (default: the status, e.g. `pending`; an information request says `info_request`). */
+  async onStatusChange(em: EntityManager, ticket: TicketEntity, from: TicketStatus, to: TicketStatus, at: Date, pauseReason?: string): Promise<void> {
     if (from === to) return;
     const running = await this.running(em, ticket.id);
     if (to === 'solved') {
@@ -63,7 +64,7 @@ export class SlaClocks {
       const pauses = await this.pausingPolicies(em, running);
       for (const clock of running) {
         if (clock.pausedAt) await this.resume(em, clock, at);
-        if (PAUSING_STATUSES.includes(to) && pauses.has(clock.policyId)) this.pause(clock, at, to);
+        if (PAUSING_STATUSES.includes(to) && pauses.has(clock.policyId)) this.pause(clock, at, pauseReason ?? to);
         await persist(em, clock);
       }
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
@@ -8,10 +8,11 @@ import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { AddMessageInput } from './dto/ticket.inputs.js';
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { SlaClocks } from '../sla/sla-clocks.service.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketMessageEntity } from './ticket-message.entity.js';
-import { statusAfterAgentReply, statusAfterCustomerReply } from './ticket-status.js';
+import { assertTransition, statusAfterAgentReply, statusAfterCustomerReply, type TicketStatus } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
 
 export const MESSAGE_KEYSET: KeysetColumn<TicketMessageEntity>[] = [
@@ -31,40 +32,57 @@ export class TicketMessagesService {
     private readonly recorder: EventsService,
     private readonly outbox: OutboxDispatcher,
     private readonly clocks: SlaClocks,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
-    const visibility = input.visibility ?? 'public';
     const scope = await this.access.scopeOf(actor);
     const message = await this.dataSource.transaction(async (em) => {
       const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
       // Visibility first: a ticket the caller may not see is 404 whatever the request, never a 403 that confirms it exists.
       this.access.assertVisible(scope, ticket);
-      if (visibility === 'internal' && !isStaff(actor)) {
-        throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
-      }
-      if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
-      const saved = await em.save(em.create(TicketMessageEntity, { ticketId, authorId: actor.id, visibility, body: input.body }));
-      const internal = visibility === 'internal';
-      await this.recorder.record(em, ticket, { type: 'ticket.message_added', actorId: actor.id, internal, after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body } });
-
-      const status = internal ? ticket.status : isStaff(actor) ? statusAfterAgentReply(ticket.status) : statusAfterCustomerReply(ticket.status);
-      const changes: Partial<TicketEntity> = {};
-      if (status !== ticket.status) changes.status = status;
-      if (!internal && isStaff(actor) && !ticket.firstRespondedAt) changes.firstRespondedAt = saved.createdAt;
-      const column = internal ? 'searchInternalText' : 'searchPublicText';
-      changes[column] = `${ticket[column]}\n${input.body}`.slice(0, MAX_SEARCH_TEXT);
-      if (changes.status === 'open') changes.solvedAt = null;
-      const before = { status: ticket.status };
-      Object.assign(ticket, changes);
-      await em.save(ticket);
-      if (changes.firstRespondedAt) await this.clocks.onFirstResponse(em, ticket, saved.createdAt);
-      if (changes.status) await this.clocks.onStatusChange(em, ticket, before.status, changes.status, saved.createdAt);
-      if (changes.status) await this.recorder.record(em, ticket, { type: 'ticket.status_changed', actorId: actor.id, before, after: { status: changes.status } });
-      return saved;
+      return this.append(em, actor, ticket, input);
     });
     this.outbox.poke();
     return message;
+  }
+
+  /**
+   * A message on a ticket the caller holds locked, in the caller's transaction: the message, its attachments, its
+   * event, and what a reply does to status and SLA (an agent's first public reply; a customer's reply reopening).
+   */
+  async append(em: EntityManager, actor: Actor, ticket: TicketEntity, input: AddMessageInput): Promise<TicketMessageEntity> {
+    const visibility = input.visibility ?? 'public';
+    if (visibility === 'internal' && !isStaff(actor)) {
+      throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
+    }
+    if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
+    const saved = await em.save(em.create(TicketMessageEntity, { ticketId: ticket.id, authorId: actor.id, visibility, body: input.body }));
+    await this.attachments.attachToMessage(em, actor, ticket.id, saved.id, input.attachmentIds ?? []);
+    const internal = visibility === 'internal';
+    await this.recorder.record(em, ticket, { type: 'ticket.message_added', actorId: actor.id, internal, after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body, attachmentIds: input.attachmentIds ?? [] } });
+
+    const status = internal ? ticket.status : isStaff(actor) ? statusAfterAgentReply(ticket.status) : statusAfterCustomerReply(ticket.status);
+    const column = internal ? 'searchInternalText' : 'searchPublicText';
+    const firstResponse = !internal && isStaff(actor) && !ticket.firstRespondedAt;
+    ticket[column] = `${ticket[column]}\n${input.body}`.slice(0, MAX_SEARCH_TEXT);
+    if (firstResponse) ticket.firstRespondedAt = saved.createdAt;
+    await em.save(ticket);
+    if (firstResponse) await this.clocks.onFirstResponse(em, ticket, saved.createdAt);
+    await this.moveStatus(em, actor, ticket, status, saved.createdAt);
+    return saved;
+  }
+
+  /** A status change that follows from something else (a reply, an information request): saved, clocked, recorded. */
+  async moveStatus(em: EntityManager, actor: Actor | null, ticket: TicketEntity, to: TicketStatus, at: Date, pauseReason?: string): Promise<void> {
+    const from = ticket.status;
+    if (to === from) return;
+    assertTransition(from, to);
+    ticket.status = to;
+    if (to === 'open') ticket.solvedAt = null;
+    await em.save(ticket);
+    await this.clocks.onStatusChange(em, ticket, from, to, at, pauseReason);
+    await this.recorder.record(em, ticket, { type: 'ticket.status_changed', actorId: actor?.id ?? null, before: { status: from }, after: { status: to } });
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketMessageEntity>> {

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
 import { loaderGroupedBy } from '../common/graphql/loaders.js';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
 import { TicketAccessModule } from './ticket-access.module.js';
@@ -22,10 +23,10 @@ declare module '../common/graphql/loader.registry.js' {
 }
 
 @Module({
-  imports: [TiersModule, TicketAccessModule, SlaModule],
+  imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
-  exports: [TicketsService, TicketAccessModule],
+  exports: [TicketsService, TicketMessagesService, TicketAccessModule],
 })
 export class TicketsModule implements OnModuleInit {
   constructor(

@@ -49,6 +49,13 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; detail: string; field?: 
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', detail: 'Content-Length does not match the body', field: 'body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_FAILED', detail: 'Body is empty but Content-Type is application/json', field: 'body' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_FAILED', detail: 'Body is not valid JSON', field: 'body' },
+  // Multipart uploads (@fastify/multipart limits, set from ATTACHMENT_MAX_BYTES / ATTACHMENT_MAX_FILES).
+  FST_REQ_FILE_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', detail: 'A file is larger than ATTACHMENT_MAX_BYTES', field: 'file' },
+  FST_FILES_LIMIT: { code: 'PAYLOAD_TOO_LARGE', detail: 'Too many files in one request', field: 'file' },
+  FST_PARTS_LIMIT: { code: 'PAYLOAD_TOO_LARGE', detail: 'Too many parts in one request', field: 'file' },
+  FST_FIELDS_LIMIT: { code: 'PAYLOAD_TOO_LARGE', detail: 'Too many form fields in one request' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The request is not multipart/form-data' },
+  FST_MP_PREMATURE_CLOSE: { code: 'VALIDATION_FAILED', detail: 'The upload ended before the multipart body was complete', field: 'file' },
 };
 
 /** Maps anything thrown while serving a request to the problem sent back. One mapping for filters and hooks alike. */

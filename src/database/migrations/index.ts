@@ -3,6 +3,7 @@ import { CreateIdentityTables1795612043391 } from './1795612043391-CreateIdentit
 import { CreateTicketTables1795613447304 } from './1795613447304-CreateTicketTables.js';
 import { UseMillisecondTimestamps1795617167477 } from './1795617167477-UseMillisecondTimestamps.js';
 import { AddTierRoutingSlaAndEscalationTables1795621010333 } from './1795621010333-AddTierRoutingSlaAndEscalationTables.js';
+import { CreateAttachmentAndInfoRequestTables1795622717311 } from './1795622717311-CreateAttachmentAndInfoRequestTables.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateTicketTables1795613447304,
   UseMillisecondTimestamps1795617167477,
   AddTierRoutingSlaAndEscalationTables1795621010333,
+  CreateAttachmentAndInfoRequestTables1795622717311,
 ];

@@ -112,4 +112,10 @@ export class AddMessageInput {
   @Field(() => MessageVisibilityEnum, { nullable: true })
   @IsOptional() @IsIn(MESSAGE_VISIBILITIES)
   visibility?: MessageVisibility;
+
+  /** Your unattached uploads on this ticket (`POST /v1/tickets/{id}/attachments`) to attach to this message. */
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, maxItems: 20, description: 'Your unattached uploads on this ticket' })
+  @Field(() => [ID], { nullable: true })
+  @IsOptional() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }

@@ -1,0 +1,37 @@
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { newId } from '../common/ids.js';
+
+export const ATTACHMENT_KINDS = ['image', 'log', 'document', 'archive', 'other'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/**
+ * A file uploaded to a ticket. The bytes live in attachment storage under `storageKey` (generated, never the client's
+ * name); `filename` is the client's name, sanitised, kept only as metadata. Until linked to a message or an
+ * information-request answer it is "unattached": visible to its uploader and staff, collected after 24 h.
+ */
+@Entity('attachment')
+@Index('ix_attachment_ticket_created', ['ticketId', 'createdAt', 'id'])
+@Index('ix_attachment_message', ['messageId'])
+@Index('ix_attachment_unattached_created', ['createdAt'], { where: '"messageId" IS NULL AND "infoRequestId" IS NULL' })
+export class AttachmentEntity {
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ type: 'uuid' }) ticketId!: string;
+  @Column({ type: 'uuid', nullable: true }) messageId!: string | null;
+  /** Set when the file answers an information request item. */
+  @Column({ type: 'uuid', nullable: true }) infoRequestId!: string | null;
+  @Column({ type: 'uuid' }) uploaderId!: string;
+  @Column({ type: 'text' }) filename!: string;
+  /** Derived from the bytes, not from the client. */
+  @Column({ type: 'text' }) contentType!: string;
+  @Column({ type: 'bigint' }) size!: string;
+  @Column({ type: 'text' }) sha256!: string;
+  @Column({ type: 'text' }) kind!: AttachmentKind;
+  @Column({ type: 'int', nullable: true }) width!: number | null;
+  @Column({ type: 'int', nullable: true }) height!: number | null;
+  @Column({ type: 'text' }) storageKey!: string;
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+
+  @BeforeInsert() assignId(): void {
+    this.id ??= newId();
+  }
+}

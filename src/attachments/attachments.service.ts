@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { isStaff, type Actor } from '../auth/actor.js';
+import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
+import { AppConfig } from '../config/app-config.js';
+import { EventsService } from '../events/events.service.js';
+import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
+import { TicketAccess, type TicketScope } from '../tickets/ticket-access.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
+import { sanitizeFilename } from './filename.js';
+import { AttachmentStorage, type ByteRange } from './storage/attachment-storage.js';
+import { storeFile, type StoredFile } from './upload-stream.js';
+
+/** One file part of a multipart upload, as the HTTP layer hands it over. */
+export interface UploadPart {
+  fieldname: string;
+  filename: string;
+  mimetype: string;
+  file: Readable;
+}
+
+export const ATTACHMENT_KEYSET: KeysetColumn<AttachmentEntity>[] = [
+  { expression: 'a."createdAt"', direction: 'ASC', value: (a) => a.createdAt.toISOString(), cast: '::timestamptz' },
+  { expression: 'a.id', direction: 'ASC', value: (a) => a.id, cast: '::uuid' },
+];
+const PREVIEW_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Files on tickets. Visibility follows the ticket and the message a file belongs to: a file on an internal note is
+ * staff-only, and an upload not yet attached is seen by its uploader and staff only (it may be meant for a note).
+ */
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: TicketAccess,
+    private readonly storage: AttachmentStorage,
+    private readonly events: EventsService,
+    private readonly outbox: OutboxDispatcher,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Streams every `file` part to storage; the request is all-or-nothing (a failed part removes the others). */
+  async upload(actor: Actor, ticketId: string, parts: AsyncIterable<UploadPart>): Promise<AttachmentEntity[]> {
+    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
+    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
+    const { maxBytes, maxDecompressedBytes } = this.config.attachments;
+    const stored: (StoredFile & { filename: string })[] = [];
+    try {
+      for await (const part of parts) {
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          throw DomainError.validation([{ field: part.fieldname, message: 'only parts named "file" are accepted' }]);
+        }
+        const filename = sanitizeFilename(part.filename);
+        stored.push({ ...(await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes })), filename });
+      }
+      if (stored.length === 0) throw DomainError.validation([{ field: 'file', message: 'send at least one part named "file"' }]);
+      const rows = await this.dataSource.transaction(async (em) => {
+        const locked = await em.findOneOrFail(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
+        const created: AttachmentEntity[] = [];
+        for (const s of stored) {
+          const row = em.create(AttachmentEntity, {
+            ticketId, uploaderId: actor.id, filename: s.filename, contentType: s.inspection.contentType, size: String(s.size), sha256: s.sha256,
+            kind: s.inspection.kind, width: s.inspection.width, height: s.inspection.height, storageKey: s.storageKey, messageId: null, infoRequestId: null,
+          });
+          created.push(await em.save(row));
+          // A staff upload may be meant for an internal note: its name reaches customers only once a public message carries it.
+          await this.events.record(em, locked, {
+            type: 'ticket.attachment_added', actorId: actor.id, internal: isStaff(actor),
+            after: { attachmentId: row.id, filename: row.filename, kind: row.kind, size: s.size },
+          });
+        }
+        return created;
+      });
+      this.outbox.poke();
+      return rows;
+    } catch (error) {
+      await Promise.all(stored.map((s) => this.storage.delete(s.storageKey).catch(() => undefined)));
+      throw error;
+    }
+  }
+
+  async findOne(actor: Actor, id: string): Promise<AttachmentEntity> {
+    const attachment = await this.dataSource.getRepository(AttachmentEntity).findOneBy({ id });
+    if (!attachment || !(await this.visibleTo(actor, await this.access.scopeOf(actor), [attachment])).length) throw DomainError.notFound('Attachment');
+    return attachment;
+  }
+
+  async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<AttachmentEntity>> {
+    const scope = await this.access.scopeOf(actor);
+    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
+    this.access.assertVisible(scope, ticket);
+    const qb = this.dataSource.getRepository(AttachmentEntity).createQueryBuilder('a').where('a."ticketId" = :ticketId', { ticketId });
+    if (!isStaff(actor)) {
+      qb.leftJoin('ticket_message', 'm', 'm.id = a."messageId"')
+        .andWhere(`(m.visibility = 'public' OR a."infoRequestId" IS NOT NULL OR (a."messageId" IS NULL AND a."uploaderId" = :me))`, { me: actor.id });
+    }
+    return paginate(qb, ATTACHMENT_KEYSET, page);
+  }
+
+  /** The bytes, whole or one range (already validated against the size). */
+  async content(actor: Actor, id: string, range?: ByteRange): Promise<{ attachment: AttachmentEntity; body: Readable }> {
+    const attachment = await this.findOne(actor, id);
+    return { attachment, body: await this.storage.get(attachment.storageKey, range) };
+  }
+
+  /** The last `lines` lines of a text log, read from the end of the file (at most 1 MiB of it). */
+  async preview(actor: Actor, id: string, lines: number): Promise<string> {
+    const attachment = await this.findOne(actor, id);
+    if (attachment.kind !== 'log') throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Only text logs have a preview', [{ field: 'id', message: `a ${attachment.kind}, not a log` }]);
+    const size = Number(attachment.size);
+    if (size === 0) return '';
+    const start = Math.max(0, size - PREVIEW_MAX_BYTES);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.storage.get(attachment.storageKey, { start, end: size - 1 })) chunks.push(chunk as Buffer);
+    let text = Buffer.concat(chunks).toString('utf8');
+    if (start > 0) text = text.slice(text.indexOf('\n') + 1); // the first line read is cut: drop it
+    const all = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+    return all.slice(-lines).join('\n');
+  }
+
+  /**
+   * Links uploads to a new message, in its transaction: each id must be an unattached upload of this ticket by the
+   * author (400 naming `attachmentIds[i]` otherwise).
+   */
+  async attachToMessage(em: EntityManager, actor: Actor, ticketId: string, messageId: string, ids: string[]): Promise<void> {
+    await this.claim(em, actor, ticketId, ids, 'attachmentIds', { messageId });
+  }
+
+  /** Same for an information-request answer; `kinds` restricts what the item accepts (a log item refuses a PNG). */
+  async attachToInfoRequest(em: EntityManager, actor: Actor, ticketId: string, infoRequestId: string, ids: string[], kinds: AttachmentKind[] | null): Promise<void> {
+    await this.claim(em, actor, ticketId, ids, 'attachmentIds', { infoRequestId }, kinds);
+  }
+
+  /** Deletes uploads never attached within the TTL: the rows first (in a transaction), then their bytes. */
+  async collectUnattached(olderThan: Date, batch = 500): Promise<number> {
+    const keys: { storageKey: string }[] = await this.dataSource.transaction(async (em) => {
+      const [rows] = await em.query(
+        `DELETE FROM attachment WHERE id IN (
+           SELECT id FROM attachment WHERE "messageId" IS NULL AND "infoRequestId" IS NULL AND "createdAt" < $1
+           ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+         RETURNING "storageKey"`,
+        [olderThan],
+      );
+      return rows;
+    });
+    for (const { storageKey } of keys) await this.storage.delete(storageKey);
+    return keys.length;
+  }
+
+  /** The attachments among `rows` the actor may see. */
+  async visibleTo(actor: Actor, scope: TicketScope, rows: AttachmentEntity[]): Promise<AttachmentEntity[]> {
+    if (rows.length === 0) return [];
+    const tickets = await this.dataSource.getRepository(TicketEntity).findBy({ id: In([...new Set(rows.map((a) => a.ticketId))]) });
+    const seen = new Set(tickets.filter((t) => this.access.canSee(scope, t)).map((t) => t.id));
+    const messageIds = [...new Set(rows.map((a) => a.messageId).filter((m): m is string => m !== null))];
+    const internal = new Set<string>(
+      !isStaff(actor) && messageIds.length
+        ? (await this.dataSource.query(`SELECT id FROM ticket_message WHERE id = ANY($1::uuid[]) AND visibility = 'internal'`, [messageIds])).map((m: { id: string }) => m.id)
+        : [],
+    );
+    return rows.filter((a) => {
+      if (!seen.has(a.ticketId)) return false;
+      if (isStaff(actor)) return true;
+      if (a.messageId) return !internal.has(a.messageId);
+      return a.infoRequestId !== null || a.uploaderId === actor.id;
+    });
+  }
+
+  private async claim(em: EntityManager, actor: Actor, ticketId: string, ids: string[], field: string, link: Partial<AttachmentEntity>, kinds: AttachmentKind[] | null = null): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await em.find(AttachmentEntity, { where: { id: In(ids) }, lock: { mode: 'pessimistic_write' } });
+    const errors: FieldError[] = [];
+    ids.forEach((id, i) => {
+      const row = rows.find((a) => a.id === id);
+      const problem = !row || row.ticketId !== ticketId || row.uploaderId !== actor.id ? 'is not an upload of yours on this ticket'
+        : row.messageId || row.infoRequestId ? 'is already attached'
+        : kinds && !kinds.includes(row.kind) ? `is a ${row.kind}; this item takes ${kinds.join(' or ')}`
+        : null;
+      if (problem) errors.push({ field: `${field}[${i}]`, message: `${id} ${problem}` });
+    });
+    if (errors.length) throw DomainError.validation(errors);
+    await em.update(AttachmentEntity, { id: In(ids) }, link);
+  }
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../auth/actor.js';
+import { CurrentActor } from '../auth/current-actor.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { PageArgs } from '../common/pagination/page.args.js';
+import { Paginated } from '../common/pagination/paginated.js';
+import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
+import { InfoRequest, toInfoRequest } from './info-request.model.js';
+import { InfoRequestsService } from './info-requests.service.js';
+
+const InfoRequestList = Paginated(InfoRequest);
+const idempotencyKey = { name: 'Idempotency-Key', required: false, schema: { type: 'string' as const, maxLength: 255 } };
+
+@ApiTags('tickets')
+@Controller('tickets/:id/info-requests')
+export class InfoRequestsController {
+  constructor(private readonly requests: InfoRequestsService) {}
+
+  @Post()
+  @Roles('agent', 'admin')
+  @ApiOperation({ summary: 'Ask the customer for what is missing', description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).' })
+  @ApiHeader(idempotencyKey)
+  @ApiCreatedResponse({ type: InfoRequest })
+  async create(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
+    return toInfoRequest(await this.requests.create(actor, id, input));
+  }
+
+  @Get()
+  @Roles('customer', 'agent', 'admin')
+  @ApiOperation({ summary: "A ticket's information requests", description: 'Oldest first, with each item and its answer.' })
+  @ApiOkResponse({ type: InfoRequestList })
+  async list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+    const result = await this.requests.list(actor, id, page);
+    return { data: result.data.map(toInfoRequest), nextCursor: result.nextCursor };
+  }
+
+  @Post(':requestId/responses')
+  @Roles('customer', 'agent', 'admin')
+  @ApiOperation({ summary: 'Answer one item', description: 'Text, or your uploads of the right kind (a log item refuses an image). The last required answer reopens the ticket.' })
+  @ApiHeader(idempotencyKey)
+  @ApiCreatedResponse({ type: InfoRequest })
+  async respond(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('requestId', ParseUUIDPipe) requestId: string,
+    @Body() input: InfoResponseInput,
+  ): Promise<InfoRequest> {
+    return toInfoRequest(await this.requests.respond(actor, id, requestId, input));
+  }
+}
