@@ -138,13 +138,26 @@ export class AttachmentsService {
     await this.claim(em, actor, ticketId, ids, 'attachmentIds', { infoRequestId }, kinds);
   }
 
+  /**
+   * For a hand-off (staff, on a ticket they can see, so every file of it is theirs to see): each id must be a file of
+   * this ticket (400 naming `handoff.attachmentIds[i]`). Runs in the caller's transaction.
+   */
+  async assertHandoffFiles(em: EntityManager, ticketId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const found = new Set((await em.find(AttachmentEntity, { where: { id: In(ids), ticketId }, select: { id: true } })).map((a) => a.id));
+    const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `handoff.attachmentIds[${i}]`, message: `${id} is not a file of this ticket` }]));
+    if (errors.length) throw DomainError.validation(errors);
+  }
+
   /** Deletes uploads never attached within the TTL: the rows first (in a transaction), then their bytes. */
   async collectUnattached(olderThan: Date, batch = 500): Promise<number> {
     const keys: { storageKey: string }[] = await this.dataSource.transaction(async (em) => {
       const [rows] = await em.query(
         `DELETE FROM attachment WHERE id IN (
-           SELECT id FROM attachment WHERE "messageId" IS NULL AND "infoRequestId" IS NULL AND "createdAt" < $1
-           ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+           SELECT a.id FROM attachment a WHERE a."messageId" IS NULL AND a."infoRequestId" IS NULL AND a."createdAt" < $1
+             -- handed over with an escalation: referenced, so kept
+             AND NOT EXISTS (SELECT 1 FROM ticket_escalation x WHERE x."ticketId" = a."ticketId" AND x.handoff->'attachmentIds' ? a.id::text)
+           ORDER BY a."createdAt" LIMIT ${batch} FOR UPDATE OF a SKIP LOCKED)
          RETURNING "storageKey"`,
         [olderThan],
       );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { EscalationsController } from './escalations.controller.js';
@@ -7,7 +8,7 @@ import { EscalationsService } from './escalations.service.js';
 import { SlaDeadlineWorker } from './sla-deadline.worker.js';
 
 @Module({
-  imports: [TicketAccessModule, SlaModule],
+  imports: [TicketAccessModule, SlaModule, AttachmentsModule],
   controllers: [EscalationsController],
   providers: [EscalationsService, EscalationsResolver, SlaDeadlineWorker],
 })

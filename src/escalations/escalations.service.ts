@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { EventsService } from '../events/events.service.js';
@@ -32,6 +33,7 @@ export class EscalationsService {
     private readonly events: EventsService,
     private readonly clocks: SlaClocks,
     private readonly outbox: OutboxDispatcher,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /** Up (`direction` up) or down a tier, by an agent of the ticket's tiers or an admin. */
@@ -46,6 +48,7 @@ export class EscalationsService {
       const to = input.toTierId ? await this.chosenTarget(em, from, direction, input.toTierId) : await this.defaultTarget(em, found, from, direction);
       const handoff = input.handoff ? { ...input.handoff } : null;
       assertHandoff(to, handoff);
+      await this.attachments.assertHandoffFiles(em, found.id, handoff?.attachmentIds ?? []);
       return (await this.moveInTransaction(em, found, { from, to, reason: input.reason, handoff, actorId: actor.id, trigger: 'manual' })).ticket;
     });
     this.outbox.poke();

@@ -60,8 +60,12 @@ export class TiersService {
         if (input.escalationTargetId === id) throw DomainError.validation([{ field: 'escalationTargetId', message: 'a tier cannot escalate to itself' }]);
         await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
       }
+      const levelChanged = input.level !== undefined && input.level !== tier.level;
       Object.assign(tier, input);
-      return em.save(tier);
+      const saved = await em.save(tier);
+      // A ticket's escalationLevel is its tier's level, copied for lists: keep the copies true.
+      if (levelChanged) await em.query(`UPDATE ticket SET "escalationLevel" = $2 WHERE "tierId" = $1`, [id, saved.level]);
+      return saved;
     });
   }
 
