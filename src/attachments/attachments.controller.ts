@@ -86,7 +86,7 @@ export class AttachmentsController {
   @Roles('customer', 'agent', 'admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'The end of a text log', description: 'The last `lines` lines (1–1000, default 200), as text/plain.' })
-  @ApiQuery({ name: 'lines', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } })
+  @ApiQuery({ name: 'lines', required: false, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 200 } })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', maxLength: 1_048_576 } })
   async preview(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query('lines') lines: string | undefined, @Res() reply: FastifyReply): Promise<void> {
