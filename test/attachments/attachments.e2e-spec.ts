@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -113,11 +114,25 @@ describe.each(['local', 's3'] as const)('Attachments over HTTP (e2e, %s storage)
       const res = await upload(customer, [file]);
       expect({ name: file.filename, status: res.status, code: res.body.code }).toEqual({ name: file.filename, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     }
+    // gzip is inflated on the side too: a small one passes as an archive, one expanding past the limit is refused.
+    const gz = await upload(customer, [{ data: gzipSync(log(100_000)), filename: 'app.log.gz' }]).expect(201);
+    expect(gz.body).toMatchObject({ kind: 'archive', contentType: 'application/gzip' });
+    const gzBomb = await upload(customer, [{ data: gzipSync(Buffer.alloc(40 * MiB)), filename: 'zeros.gz' }]);
+    expect(gzBomb.status).toBe(413);
     const bomb = zip([{ name: 'zeros.bin', data: Buffer.alloc(64 * MiB) }]);
     expect(bomb.length).toBeLessThan(MiB);
     const res = await upload(customer, [{ data: bomb, filename: 'bomb.zip' }]);
     expect(res.status).toBe(413);
-    expect(await rowCount()).toBe(before);
+    expect(await rowCount()).toBe(before + 1);
+  });
+
+  it('at most ATTACHMENT_MAX_FILES (10) files per request: the 11th → 413 and nothing of the request is kept', async () => {
+    const before = { rows: await rowCount(), stored: (await stored()).length };
+    const files = Array.from({ length: 11 }, (_, i) => ({ data: Buffer.from(`file ${i}\n`), filename: `f${i}.log` }));
+    const res = await upload(customer, files);
+    expect(res.status).toBe(413);
+    expect(await rowCount()).toBe(before.rows);
+    expect((await stored()).length).toBe(before.stored);
   });
 
   it('filenames are stored sanitised: no path, no control or direction characters', async () => {
