@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -9,6 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { ApiKey, CreatedApiKey, toApiKey } from './api-key.model.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyInput } from './dto/create-api-key.input.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const ApiKeyList = Paginated(ApiKey);
 
@@ -20,7 +21,7 @@ export class ApiKeysController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key', description: 'Admin only. The secret is in this response only; it is stored hashed.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 } })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: CreatedApiKey })
   @NotStoredForReplay('secret')
   async create(@CurrentActor() actor: Actor, @Body() input: CreateApiKeyInput): Promise<CreatedApiKey> {

@@ -1,8 +1,9 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { enumOf } from '../common/graphql/enum-of.js';
 import { ATTACHMENT_KINDS, type AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
 
-export const AttachmentKindEnum = Object.fromEntries(ATTACHMENT_KINDS.map((k) => [k, k])) as { [K in AttachmentKind]: K };
+export const AttachmentKindEnum = enumOf(ATTACHMENT_KINDS);
 registerEnumType(AttachmentKindEnum, { name: 'AttachmentKind' });
 
 const uuid = { type: String, format: 'uuid', maxLength: 36 } as const;

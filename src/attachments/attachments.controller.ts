@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import '@fastify/multipart';
 import { create as contentDisposition } from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,9 +12,9 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { Attachment, toAttachment } from './attachment.model.js';
 import { AttachmentsService, type UploadPart } from './attachments.service.js';
 import { parseRange } from './http-range.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const AttachmentList = Paginated(Attachment);
-const idempotencyKey = { name: 'Idempotency-Key', required: false, schema: { type: 'string' as const, maxLength: 255 } };
 
 @ApiTags('attachments')
 @Controller()
@@ -29,7 +29,7 @@ export class AttachmentsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'array', maxItems: 100, items: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } } } } })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ schema: { oneOf: [{ $ref: '#/components/schemas/Attachment' }, { $ref: '#/components/schemas/AttachmentList' }] } })
   async upload(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
     if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one or more "file" parts');

@@ -1,22 +1,15 @@
-import { Args, ArgsType, Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsUUID } from 'class-validator';
+import { Args, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { cursorFor } from '../common/pagination/keyset.js';
-import { ConnectionArgs } from '../common/pagination/page.args.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { Attachment, toAttachment } from './attachment.model.js';
 import { ATTACHMENT_KEYSET, AttachmentsService } from './attachments.service.js';
+import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
 
 @ObjectType('AttachmentConnection')
 class AttachmentConnection extends Connection(Attachment) {}
-
-@ArgsType()
-class TicketAttachmentsArgs extends ConnectionArgs {
-  @Field(() => ID) @IsUUID()
-  ticketId!: string;
-}
 
 /** Reads only: uploads go through REST multipart (`POST /v1/tickets/{id}/attachments`), the bytes through `/content`. */
 @Resolver(() => Attachment)
@@ -31,7 +24,7 @@ export class AttachmentsResolver {
 
   @Query(() => AttachmentConnection, { description: "A ticket's files the caller may see." })
   @Roles('customer', 'agent', 'admin')
-  async ticketAttachments(@CurrentActor() actor: Actor, @Args() args: TicketAttachmentsArgs) {
+  async ticketAttachments(@CurrentActor() actor: Actor, @Args() args: TicketPageArgs) {
     const page = await this.attachments.list(actor, args.ticketId, args.toPage());
     return toConnection(page, toAttachment, (a) => cursorFor(ATTACHMENT_KEYSET, a));
   }

@@ -46,8 +46,7 @@ export class AttachmentsService {
 
   /** Streams every `file` part to storage; the request is all-or-nothing (a failed part removes the others). */
   async upload(actor: Actor, ticketId: string, parts: AsyncIterable<UploadPart>): Promise<AttachmentEntity[]> {
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    const ticket = await this.access.findVisible(actor, ticketId);
     if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
     const { maxBytes, maxDecompressedBytes } = this.config.attachments;
     const stored: (StoredFile & { filename: string })[] = [];
@@ -93,9 +92,7 @@ export class AttachmentsService {
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<AttachmentEntity>> {
-    const scope = await this.access.scopeOf(actor);
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(scope, ticket);
+    await this.access.findVisible(actor, ticketId);
     const qb = this.dataSource.getRepository(AttachmentEntity).createQueryBuilder('a').where('a."ticketId" = :ticketId', { ticketId });
     if (!isStaff(actor)) {
       qb.leftJoin('ticket_message', 'm', 'm.id = a."messageId"')

@@ -46,11 +46,8 @@ export async function storeFile(storage: AttachmentStorage, file: Readable, file
   if (inspection.compressed) stages.push(inflationGuard(inspection.compressed, limits.maxDecompressedBytes));
   const storageKey = newId();
   const tail = pipeline(stages as [Readable, ...Transform[]], () => undefined) as unknown as Readable;
-  try {
-    await storage.put(storageKey, tail, { contentType: inspection.contentType });
-  } catch (error) {
-    throw asUploadError(error, limits.maxBytes);
-  }
+  // A parser-side size error (FST_REQ_FILE_TOO_LARGE) passes through: the problem mapping makes it 413 on `file`.
+  await storage.put(storageKey, tail, { contentType: inspection.contentType });
   // The multipart parser stops a file at its size limit by ending it early (and reports it on the next part): a
   // truncated file must not be kept as if it were whole.
   if ((file as Readable & { truncated?: boolean }).truncated) {
@@ -116,10 +113,4 @@ function corrupt(error: Error): DomainError {
 
 function tooLarge(max: number): DomainError {
   return new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes`, [{ field: 'file', message: `larger than ${max} bytes` }]);
-}
-
-/** The multipart parser's own size limit surfaces as FST_REQ_FILE_TOO_LARGE; everything else keeps its meaning. */
-function asUploadError(error: unknown, max: number): unknown {
-  if ((error as { code?: string })?.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(max);
-  return error;
 }

@@ -1,10 +1,11 @@
 import { DomainError } from '../common/errors/domain-error.js';
+import { enumOf } from '../common/graphql/enum-of.js';
 
 export const ROLES = ['customer', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The roles as an enum-like object, for GraphQL and OpenAPI. */
-export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
+export const RoleEnum = enumOf(ROLES);
 
 /** The authenticated caller, passed first to every service method. */
 export interface Actor {

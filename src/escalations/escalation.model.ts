@@ -1,8 +1,8 @@
 import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { ESCALATION_DIRECTIONS, ESCALATION_TRIGGERS, type EscalationDirection, type EscalationEntity, type EscalationTrigger } from './escalation.entity.js';
+import { enumOf } from '../common/graphql/enum-of.js';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const EscalationDirectionEnum = enumOf(ESCALATION_DIRECTIONS);
 export const EscalationTriggerEnum = enumOf(ESCALATION_TRIGGERS);
 registerEnumType(EscalationDirectionEnum, { name: 'EscalationDirection' });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -9,9 +9,9 @@ import { Ticket, toTicket } from '../tickets/ticket.model.js';
 import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { EscalationsService } from './escalations.service.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const EscalationList = Paginated(Escalation);
-const idempotencyKey = { name: 'Idempotency-Key', required: false, schema: { type: 'string' as const, maxLength: 255 } };
 
 @ApiTags('tickets')
 @Controller('tickets')
@@ -25,7 +25,7 @@ export class EscalationsController {
     summary: 'Escalate to a higher tier',
     description: "Up to `toTierId`, else the tier's escalationTargetId, else the lowest level above. `handoff` must carry the target tier's requiredHandoff fields. The ticket is re-assigned by the new tier's strategy and its SLA re-evaluated.",
   })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiOkResponse({ type: Ticket })
   async escalate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'up', input));
@@ -35,7 +35,7 @@ export class EscalationsController {
   @Roles('agent', 'admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Hand back to a lower tier', description: 'Down to `toTierId`, else the tier that escalated it here, else the first line.' })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiOkResponse({ type: Ticket })
   async deEscalate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'down', input));

@@ -1,25 +1,18 @@
-import { Args, ArgsType, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsUUID } from 'class-validator';
+import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
-import { ConnectionArgs } from '../common/pagination/page.args.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { reviveTicket, Ticket, toTicket } from '../tickets/ticket.model.js';
 import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { ESCALATION_KEYSET, EscalationsService } from './escalations.service.js';
+import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
 
 @ObjectType('EscalationConnection')
 class EscalationConnection extends Connection(Escalation) {}
-
-@ArgsType()
-class TicketEscalationsArgs extends ConnectionArgs {
-  @Field(() => ID) @IsUUID()
-  ticketId!: string;
-}
 
 @Resolver(() => Escalation)
 export class EscalationsResolver {
@@ -52,7 +45,7 @@ export class EscalationsResolver {
 
   @Query(() => EscalationConnection, { description: "A ticket's moves between tiers, oldest first." })
   @Roles('agent', 'admin')
-  async ticketEscalations(@CurrentActor() actor: Actor, @Args() args: TicketEscalationsArgs) {
+  async ticketEscalations(@CurrentActor() actor: Actor, @Args() args: TicketPageArgs) {
     const page = await this.escalations.list(actor, args.ticketId, args.toPage());
     return toConnection(page, toEscalation, (x) => cursorFor(ESCALATION_KEYSET, x));
   }

@@ -69,8 +69,7 @@ export class EscalationsService {
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<EscalationEntity>> {
     assertRole(actor, 'agent', 'admin');
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    await this.access.findVisible(actor, ticketId);
     const qb = this.dataSource.getRepository(EscalationEntity).createQueryBuilder('x').where('x."ticketId" = :ticketId', { ticketId });
     return paginate(qb, ESCALATION_KEYSET, page);
   }

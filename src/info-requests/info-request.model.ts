@@ -1,8 +1,8 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { INFO_ITEM_KINDS, INFO_REQUEST_STATUSES, type InfoItemKind, type InfoRequestEntity, type InfoRequestStatus } from './info-request.entity.js';
+import { enumOf } from '../common/graphql/enum-of.js';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const InfoItemKindEnum = enumOf(INFO_ITEM_KINDS);
 export const InfoRequestStatusEnum = enumOf(INFO_REQUEST_STATUSES);
 registerEnumType(InfoItemKindEnum, { name: 'InfoItemKind' });

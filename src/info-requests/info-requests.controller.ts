@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -8,9 +8,9 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequest, toInfoRequest } from './info-request.model.js';
 import { InfoRequestsService } from './info-requests.service.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const InfoRequestList = Paginated(InfoRequest);
-const idempotencyKey = { name: 'Idempotency-Key', required: false, schema: { type: 'string' as const, maxLength: 255 } };
 
 @ApiTags('tickets')
 @Controller('tickets/:id/info-requests')
@@ -20,7 +20,7 @@ export class InfoRequestsController {
   @Post()
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Ask the customer for what is missing', description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).' })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: InfoRequest })
   async create(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
     return toInfoRequest(await this.requests.create(actor, id, input));
@@ -38,7 +38,7 @@ export class InfoRequestsController {
   @Post(':requestId/responses')
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Answer one item', description: 'Text, or your uploads of the right kind (a log item refuses an image). The last required answer reopens the ticket.' })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: InfoRequest })
   async respond(
     @CurrentActor() actor: Actor,

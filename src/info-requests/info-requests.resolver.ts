@@ -1,24 +1,17 @@
-import { Args, ArgsType, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsUUID } from 'class-validator';
+import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
-import { ConnectionArgs } from '../common/pagination/page.args.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequest, reviveInfoRequest, toInfoRequest } from './info-request.model.js';
 import { INFO_REQUEST_KEYSET, InfoRequestsService } from './info-requests.service.js';
+import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
 
 @ObjectType('InfoRequestConnection')
 class InfoRequestConnection extends Connection(InfoRequest) {}
-
-@ArgsType()
-class TicketInfoRequestsArgs extends ConnectionArgs {
-  @Field(() => ID) @IsUUID()
-  ticketId!: string;
-}
 
 @Resolver(() => InfoRequest)
 export class InfoRequestsResolver {
@@ -52,7 +45,7 @@ export class InfoRequestsResolver {
 
   @Query(() => InfoRequestConnection, { description: "A ticket's information requests, oldest first." })
   @Roles('customer', 'agent', 'admin')
-  async ticketInfoRequests(@CurrentActor() actor: Actor, @Args() args: TicketInfoRequestsArgs) {
+  async ticketInfoRequests(@CurrentActor() actor: Actor, @Args() args: TicketPageArgs) {
     const page = await this.requests.list(actor, args.ticketId, args.toPage());
     return toConnection(page, toInfoRequest, (r) => cursorFor(INFO_REQUEST_KEYSET, r));
   }

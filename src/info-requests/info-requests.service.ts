@@ -92,8 +92,7 @@ export class InfoRequestsService {
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<InfoRequestEntity>> {
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    await this.access.findVisible(actor, ticketId);
     const qb = this.dataSource.getRepository(InfoRequestEntity).createQueryBuilder('r').where('r."ticketId" = :ticketId', { ticketId });
     return paginate(qb, INFO_REQUEST_KEYSET, page);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -9,6 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateRoutingRuleInput, UpdateRoutingRuleBody } from './dto/routing-rule.input.js';
 import { RoutingRule, toRoutingRule } from './routing-rule.model.js';
 import { RoutingRulesService } from './routing-rules.service.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const RoutingRuleList = Paginated(RoutingRule);
 
@@ -29,7 +30,7 @@ export class RoutingRulesController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a routing rule', description: 'Admin only. New tickets go to the tier of the first active rule they match.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 } })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: RoutingRule })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateRoutingRuleInput): Promise<RoutingRule> {
     return toRoutingRule(await this.rules.create(actor, input));

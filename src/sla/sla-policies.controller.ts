@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -9,6 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateSlaPolicyInput, UpdateSlaPolicyBody } from './dto/sla-policy.input.js';
 import { SlaPolicy, toSlaPolicy } from './sla-policy.model.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const SlaPolicyList = Paginated(SlaPolicy);
 
@@ -29,7 +30,7 @@ export class SlaPoliciesController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an SLA policy', description: 'Admin only. One policy per priority and tier (or no tier): a second one is 409.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: 255 } })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: SlaPolicy })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateSlaPolicyInput): Promise<SlaPolicy> {
     return toSlaPolicy(await this.policies.create(actor, input));

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
 import { TicketAccess } from '../tickets/ticket-access.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
 import { toSlaClock, type SlaTimeline } from './sla-timeline.model.js';
 
@@ -17,8 +16,7 @@ export class SlaTimelineService {
 
   async timeline(actor: Actor, ticketId: string): Promise<SlaTimeline> {
     assertRole(actor, 'agent', 'admin');
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
+    const ticket = await this.access.findVisible(actor, ticketId);
     const clocks = await this.dataSource.getRepository(SlaClockEntity).find({ where: { ticketId }, order: { metric: 'ASC', cycle: 'ASC' } });
     const now = new Date();
     return { ticketId, policyId: ticket.slaPolicyId, clocks: clocks.map((c) => toSlaClock(c, now)) };

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { TiersService } from '../tiers/tiers.service.js';
 import { OrganizationEntity } from '../users/organization.entity.js';
-import type { TicketEntity } from './ticket.entity.js';
+import { TicketEntity } from './ticket.entity.js';
 
 /** Which tickets a caller may see. Computed once per call and applied to single reads and lists alike. */
 export type TicketScope =
@@ -56,6 +56,13 @@ export class TicketAccess {
           ? qb.andWhere('(t."requesterId" = :scopeUser OR t."organizationId" = :scopeOrg)', { scopeUser: scope.userId, scopeOrg: scope.sharedOrganizationId })
           : qb.andWhere('t."requesterId" = :scopeUser', { scopeUser: scope.userId });
     }
+  }
+
+  /** The ticket if the actor may see it, else 404. Outside transactions only (it reads through the pool). */
+  async findVisible(actor: Actor, ticketId: string): Promise<TicketEntity> {
+    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
+    this.assertVisible(await this.scopeOf(actor), ticket);
+    return ticket;
   }
 
   assertVisible(scope: TicketScope, ticket: TicketEntity | null): asserts ticket is TicketEntity {

@@ -86,7 +86,7 @@ export class TicketMessagesService {
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketMessageEntity>> {
-    await this.visibleTicket(actor, ticketId);
+    await this.access.findVisible(actor, ticketId);
     const qb = this.dataSource.getRepository(TicketMessageEntity).createQueryBuilder('m').where('m."ticketId" = :ticketId', { ticketId });
     if (!isStaff(actor)) qb.andWhere(`m.visibility = 'public'`);
     return paginate(qb, MESSAGE_KEYSET, page);
@@ -102,7 +102,7 @@ export class TicketMessagesService {
 
   /** The audit trail: staff only (customers get 403 on a ticket they can see, 404 otherwise). */
   async listEvents(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketEventEntity>> {
-    await this.visibleTicket(actor, ticketId);
+    await this.access.findVisible(actor, ticketId);
     if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
     const qb = this.dataSource.getRepository(TicketEventEntity).createQueryBuilder('e').where('e."ticketId" = :ticketId', { ticketId });
     return paginate(qb, EVENT_KEYSET, page);
@@ -112,9 +112,4 @@ export class TicketMessagesService {
     return this.dataSource.getRepository(TicketEventEntity).find({ where: { ticketId: In([...ticketIds]) }, order: { sequence: 'ASC' } });
   }
 
-  private async visibleTicket(actor: Actor, ticketId: string): Promise<TicketEntity> {
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
-    return ticket;
-  }
 }

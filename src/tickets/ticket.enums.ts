@@ -1,8 +1,8 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { MESSAGE_VISIBILITIES } from './ticket-message.entity.js';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './ticket-status.js';
+import { enumOf } from '../common/graphql/enum-of.js';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const TicketStatusEnum = enumOf(TICKET_STATUSES);
 export const TicketPriorityEnum = enumOf(TICKET_PRIORITIES);

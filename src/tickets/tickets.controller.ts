@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -12,11 +12,11 @@ import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
 import { Ticket, TicketEvent, TicketMessage, toTicket, toTicketEvent, toTicketMessage } from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
+import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 const TicketList = Paginated(Ticket);
 const TicketMessageList = Paginated(TicketMessage);
 const TicketEventList = Paginated(TicketEvent);
-const idempotencyKey = { name: 'Idempotency-Key', required: false, schema: { type: 'string' as const, maxLength: 255 } };
 
 @ApiTags('tickets')
 @Controller('tickets')
@@ -30,7 +30,7 @@ export class TicketsController {
   @Post()
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Open a ticket', description: 'Customers open for themselves; staff may set requesterId, tier, assignee, priority, tags.' })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: Ticket })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateTicketInput): Promise<Ticket> {
     return toTicket(await this.tickets.create(actor, input));
@@ -64,7 +64,7 @@ export class TicketsController {
   @Post(':id/messages')
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Reply or add an internal note', description: 'Customers post public replies only; a customer reply reopens pending/solved tickets.' })
-  @ApiHeader(idempotencyKey)
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: TicketMessage })
   async addMessage(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: AddMessageInput): Promise<TicketMessage> {
     return toTicketMessage(await this.messages.add(actor, id, input));

@@ -83,9 +83,7 @@ export class TicketsService {
   }
 
   async findOne(actor: Actor, id: string): Promise<TicketEntity> {
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id });
-    this.access.assertVisible(await this.access.scopeOf(actor), ticket);
-    return ticket;
+    return this.access.findVisible(actor, id);
   }
 
   async update(actor: Actor, id: string, input: UpdateTicketInput, expectedVersion?: number | null): Promise<TicketEntity> {

@@ -1,10 +1,11 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { enumOf } from '../common/graphql/enum-of.js';
 import { ASSIGNMENT_STRATEGIES, HANDOFF_FIELDS, type AssignmentStrategy, type HandoffField, type TierEntity } from './tier.entity.js';
 
-export const HandoffFieldEnum = Object.fromEntries(HANDOFF_FIELDS.map((f) => [f, f])) as { [K in HandoffField]: K };
+export const HandoffFieldEnum = enumOf(HANDOFF_FIELDS);
 registerEnumType(HandoffFieldEnum, { name: 'HandoffField' });
-export const AssignmentStrategyEnum = Object.fromEntries(ASSIGNMENT_STRATEGIES.map((s) => [s, s])) as { [K in AssignmentStrategy]: K };
+export const AssignmentStrategyEnum = enumOf(ASSIGNMENT_STRATEGIES);
 registerEnumType(AssignmentStrategyEnum, { name: 'AssignmentStrategy' });
 
 @ObjectType('Tier')
