@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { getStorageToken, ThrottlerStorageService } from '@nestjs/throttler';
+import { getStorageToken } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
+import { MemoryThrottlerStorage } from '../src/rate-limit/memory-throttler.storage';
 import { RedisThrottlerStorage } from '../src/rate-limit/redis-throttler.storage';
 import { probeFixture } from './support/probe/probe.module';
 import { createTestApp, tokenFor, type TestApp } from './support/test-app';
@@ -70,7 +71,7 @@ describe('Rate limiting, in memory (e2e)', () => {
   afterAll(() => t.close());
 
   it('uses the in-memory storage without REDIS_URL', () => {
-    expect(t.app.get(getStorageToken())).toBeInstanceOf(ThrottlerStorageService);
+    expect(t.app.get(getStorageToken())).toBeInstanceOf(MemoryThrottlerStorage);
   });
 
   it('200, 401 and 404 responses all carry RateLimit-Limit, -Remaining and -Reset', async () => {
