@@ -65,9 +65,13 @@ export class TicketMessagesService {
     const status = internal ? ticket.status : isStaff(actor) ? statusAfterAgentReply(ticket.status) : statusAfterCustomerReply(ticket.status);
     const column = internal ? 'searchInternalText' : 'searchPublicText';
     const firstResponse = !internal && isStaff(actor) && !ticket.firstRespondedAt;
-    ticket[column] = `${ticket[column]}\n${input.body}`.slice(0, MAX_SEARCH_TEXT);
     if (firstResponse) ticket.firstRespondedAt = saved.createdAt;
-    await em.save(ticket);
+    // Appended in SQL: the search text is never loaded with the ticket (see TicketEntity). Bumps version and updatedAt.
+    await em.createQueryBuilder().update(TicketEntity)
+      .set({ [column]: () => `left("${column}" || chr(10) || :appended, ${MAX_SEARCH_TEXT})`, ...(firstResponse ? { firstRespondedAt: saved.createdAt } : {}) })
+      .setParameter('appended', input.body)
+      .where('id = :id', { id: ticket.id })
+      .execute();
     if (firstResponse) await this.clocks.onFirstResponse(em, ticket, saved.createdAt);
     await this.moveStatus(em, actor, ticket, status, saved.createdAt);
     return saved;

@@ -11,7 +11,7 @@ const byId = (direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({ expre
 const at = (column: 'createdAt' | 'updatedAt', direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({
   expression: `t."${column}"`, direction, value: (t) => t[column].toISOString(), cast: '::timestamptz',
 });
-// Tickets without an SLA deadline sort last; the expression matches the index ix_ticket_sla_due_expr.
+// Tickets without an SLA deadline sort last; the expression matches the indexes ix_ticket_sla_due and ix_ticket_tier_sla_due.
 const SLA_DUE = `coalesce(t."slaDueAt", 'infinity'::timestamptz)`;
 
 /** Keyset columns per sort; each sort is backed by an index ending in the same columns. */
@@ -25,8 +25,6 @@ export const TICKET_KEYSETS: Record<TicketSort, KeysetColumn<TicketEntity>[]> = 
   slaDueAt: [{ expression: SLA_DUE, direction: 'ASC', value: (t) => (t.slaDueAt ? t.slaDueAt.toISOString() : 'infinity'), cast: '::timestamptz' }, byId('ASC')],
 };
 
-const PUBLIC_VECTOR = `(to_tsvector('english', t."searchPublicText") || to_tsvector('russian', t."searchPublicText"))`;
-const INTERNAL_VECTOR = `(to_tsvector('english', t."searchInternalText") || to_tsvector('russian', t."searchInternalText"))`;
 const QUERY = `(websearch_to_tsquery('english', :q) || websearch_to_tsquery('russian', :q))`;
 
 /** Lists and full-text search, always narrowed to what the caller may see, always keyset-paginated. */
@@ -65,8 +63,7 @@ export class TicketQueriesService {
     if (f.q) {
       // Customers match only what they can read; staff also match internal notes. Ordered by the chosen sort (recency
       // by default), so a common term costs one index walk that stops at the page size instead of ranking every match.
-      const match = isStaff(actor) ? `(${PUBLIC_VECTOR} @@ ${QUERY} OR ${INTERNAL_VECTOR} @@ ${QUERY})` : `${PUBLIC_VECTOR} @@ ${QUERY}`;
-      qb.andWhere(match, { q: f.q });
+      qb.andWhere(`t.${isStaff(actor) ? '"searchStaff"' : '"searchPublic"'} @@ ${QUERY}`, { q: f.q });
     }
   }
 }

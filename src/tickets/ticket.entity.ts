@@ -5,6 +5,11 @@ import {
   type TicketChannel, type TicketPriority, type TicketStatus, type TicketType,
 } from './ticket-status.js';
 
+// English and Russian stems of the same text, so a query in either language matches.
+const vector = (text: string) => `to_tsvector('english'::regconfig, ${text}) || to_tsvector('russian'::regconfig, ${text})`;
+const SEARCH_PUBLIC = vector(`"searchPublicText"`);
+const SEARCH_STAFF = vector(`("searchPublicText" || ' ' || "searchInternalText")`);
+
 export type SlaMetric = 'first_response' | 'resolution';
 
 /** A support request. Lists read it through the indexes below; `search*` columns feed full-text search. */
@@ -18,8 +23,9 @@ export type SlaMetric = 'first_response' | 'resolution';
 // Hand-written in the migration (expression and GIN indexes TypeORM cannot declare); synchronize: false keeps them.
 @Index('ix_ticket_sla_due', { synchronize: false })
 @Index('ix_ticket_tags', { synchronize: false })
+@Index('ix_ticket_tier_sla_due', { synchronize: false })
 @Index('ix_ticket_search_public', { synchronize: false })
-@Index('ix_ticket_search_internal', { synchronize: false })
+@Index('ix_ticket_search_staff', { synchronize: false })
 export class TicketEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   /** Human number: 1, 2, 3 … */
@@ -48,10 +54,17 @@ export class TicketEntity {
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) slaDueAt!: Date | null;
   /** Per-ticket event counter: the next audit event gets lastEventSequence + 1 (the row is locked while writing). */
   @Column({ type: 'int', default: 0 }) lastEventSequence!: number;
+  // The search texts grow with the conversation and only the search indexes read them: never loaded with the ticket.
   /** Text customers may search: subject, description, public replies. */
-  @Column({ type: 'text', default: '' }) searchPublicText!: string;
+  @Column({ type: 'text', default: '', select: false }) searchPublicText!: string;
   /** Internal notes, searchable by staff only. */
-  @Column({ type: 'text', default: '' }) searchInternalText!: string;
+  @Column({ type: 'text', default: '', select: false }) searchInternalText!: string;
+  // Search reads these stored vectors (PostgreSQL keeps them in step with the texts) rather than parsing text per row,
+  // and their statistics let the planner tell a rare term (GIN bitmap) from a common one (walk the sort's index).
+  /** What customers may match. */
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_PUBLIC }) searchPublic!: string;
+  /** What staff may match: the public text and the internal notes. */
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_STAFF }) searchStaff!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) solvedAt!: Date | null;

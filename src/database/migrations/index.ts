@@ -4,6 +4,7 @@ import { CreateTicketTables1795613447304 } from './1795613447304-CreateTicketTab
 import { UseMillisecondTimestamps1795617167477 } from './1795617167477-UseMillisecondTimestamps.js';
 import { AddTierRoutingSlaAndEscalationTables1795621010333 } from './1795621010333-AddTierRoutingSlaAndEscalationTables.js';
 import { CreateAttachmentAndInfoRequestTables1795622717311 } from './1795622717311-CreateAttachmentAndInfoRequestTables.js';
+import { AddSearchVectorsAndTierQueueIndex1795632252328 } from './1795632252328-AddSearchVectorsAndTierQueueIndex.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   UseMillisecondTimestamps1795617167477,
   AddTierRoutingSlaAndEscalationTables1795621010333,
   CreateAttachmentAndInfoRequestTables1795622717311,
+  AddSearchVectorsAndTierQueueIndex1795632252328,
 ];
