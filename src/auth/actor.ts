@@ -21,6 +21,16 @@ export interface Actor {
   apiKeyId: string | null;
   /** Key space for per-caller state such as Idempotency-Key. */
   scope: string;
+  /**
+   * What ticket visibility depends on, read in the same statement as the user when a request authenticates (one round
+   * trip instead of three per request). A snapshot for that one request or operation; absent, it is read when needed.
+   */
+  access?: AccessFacts;
+}
+
+export interface AccessFacts {
+  tierIds: string[];
+  organizationSharesTickets: boolean;
 }
 
 /** Service-level role rule: the same answer whichever transport (REST, GraphQL, jobs) calls the service. */

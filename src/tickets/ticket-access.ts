@@ -26,10 +26,11 @@ export class TicketAccess {
 
   async scopeOf(actor: Actor): Promise<TicketScope> {
     if (actor.role === 'admin') return { kind: 'all' };
-    if (actor.role === 'agent') return { kind: 'staff', userId: actor.id, tierIds: await this.tiers.tierIdsOf(actor.id) };
-    const shares = actor.organizationId
-      ? await this.dataSource.getRepository(OrganizationEntity).exists({ where: { id: actor.organizationId, shareTickets: true } })
-      : false;
+    // The facts read with the user at authentication, when there (see Actor.access); else read now.
+    if (actor.role === 'agent') return { kind: 'staff', userId: actor.id, tierIds: actor.access?.tierIds ?? (await this.tiers.tierIdsOf(actor.id)) };
+    const shares = !actor.organizationId
+      ? false
+      : (actor.access?.organizationSharesTickets ?? (await this.dataSource.getRepository(OrganizationEntity).exists({ where: { id: actor.organizationId, shareTickets: true } })));
     return { kind: 'customer', userId: actor.id, sharedOrganizationId: shares ? actor.organizationId : null };
   }
 

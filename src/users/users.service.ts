@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { assertRole, type Actor, type Role } from '../auth/actor.js';
+import { assertRole, type AccessFacts, type Actor, type Role } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
@@ -45,12 +45,14 @@ export class UsersService {
   async resolveFromClaims(identity: TokenIdentity): Promise<Actor> {
     const repo = this.dataSource.getRepository(UserEntity);
     const organizationId = identity.organizationKey ? await this.organizations.ensureByKey(identity.organizationKey) : null;
-    let user = await repo.findOneBy({ externalId: identity.externalId });
-    if (!user) {
+    let found = await this.findWithAccess(identity.externalId);
+    if (!found) {
       const fresh = repo.create({ externalId: identity.externalId, kind: 'person', role: identity.role, email: identity.email, name: identity.name, organizationId });
       await repo.createQueryBuilder().insert().values(fresh).orIgnore().execute(); // a concurrent first request may win
-      user = await repo.findOneByOrFail({ externalId: identity.externalId });
+      found = await this.findWithAccess(identity.externalId);
+      if (!found) throw new Error(`user ${identity.externalId} vanished after its insert`);
     }
+    const { user, access } = found;
     if (!user.active || user.kind !== 'person') throw new DomainError('UNAUTHENTICATED', 'This user is deactivated', [], { 'WWW-Authenticate': 'Bearer' });
     const changes: Partial<UserEntity> = {};
     if (identity.email !== null && identity.email !== user.email) changes.email = identity.email;
@@ -61,7 +63,21 @@ export class UsersService {
       await repo.update({ id: user.id }, { ...changes, version: () => 'version + 1' });
       Object.assign(user, changes);
     }
-    return toActor(user);
+    // The snapshot's organization fact is about the old organization when this token moved the user.
+    return { ...toActor(user), access: changes.organizationId === undefined ? access : undefined };
+  }
+
+  /** The user with what ticket visibility needs (tier memberships, whether the organization shares), in one statement. */
+  private async findWithAccess(externalId: string): Promise<{ user: UserEntity; access: AccessFacts } | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT u.*, coalesce(o."shareTickets", false) AS "organizationSharesTickets",
+         ARRAY(SELECT m."tierId" FROM tier_member m WHERE m."userId" = u.id) AS "tierIds"
+       FROM user_account u LEFT JOIN organization o ON o.id = u."organizationId" WHERE u."externalId" = $1`,
+      [externalId],
+    );
+    if (!row) return null;
+    const user = this.dataSource.getRepository(UserEntity).create(row as Partial<UserEntity>);
+    return { user, access: { tierIds: row.tierIds as string[], organizationSharesTickets: row.organizationSharesTickets as boolean } };
   }
 
   /** The service identity an API key acts as. */
