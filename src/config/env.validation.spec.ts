@@ -19,7 +19,7 @@ describe('validateEnv', () => {
       GRAPHQL_INTROSPECTION: true,
       GRAPHQL_MAX_DEPTH: 10,
       GRAPHQL_MAX_ALIASES: 15,
-      GRAPHQL_MAX_COST: 5000,
+      GRAPHQL_MAX_COST: 20_000,
       GRAPHQL_MAX_BATCH: 10,
       METRICS_TOKEN: undefined,
       JWT_SECRET: undefined,

@@ -64,7 +64,7 @@ export class EnvVars {
   GRAPHQL_MAX_ALIASES = 15;
 
   @Transform(toInteger) @IsInt() @Min(1) @Max(1_000_000)
-  GRAPHQL_MAX_COST = 5000;
+  GRAPHQL_MAX_COST = 20_000;
 
   @Transform(toInteger) @IsInt() @Min(1) @Max(100)
   GRAPHQL_MAX_BATCH = 10;
