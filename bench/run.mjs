@@ -1,0 +1,218 @@
+// The benchmark suite: `npm run bench` (all scenarios) or `npm run bench -- get-by-id queue` (some).
+// Against a real PostgreSQL (DATABASE_URL, default the local one): seeds or reuses the 1M-ticket data set (seed.mjs),
+// starts the built API and the bare reference server (reference/main.ts) on it, drives each scenario with autocannon
+// (32 connections; warm-up, then 3 measured runs, medians) and prints one markdown table. Raw figures go to
+// bench/results/<time>.json. Rows written by the write scenarios are deleted at the end, so the data set stays as seeded.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { encodeCursor } from '../dist/src/common/pagination/cursor.js';
+import { ensureSeed } from './seed.mjs';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+const API = { name: 'Tierdesk', port: 3777, script: 'dist/src/main.js' };
+const REFERENCE = { name: 'reference', port: 3778, script: 'dist/bench/reference/main.js' };
+
+const token = (sub, role) => jwt.sign({ role }, SECRET, { algorithm: 'HS256', subject: sub, expiresIn: 24 * 3600 });
+const bearer = (t) => ({ authorization: `Bearer ${t}` });
+const jsonBearer = (t) => ({ ...bearer(t), 'content-type': 'application/json' });
+const any = (items) => items[Math.floor(Math.random() * items.length)];
+
+/** What the scenarios need from the data set: tiers, people, ticket ids, the cursor 900,000 tickets deep. */
+async function loadFixtures(db) {
+  const one = async (sql, params) => (await db.query(sql, params)).rows[0];
+  const firstLine = await one(`SELECT id FROM tier WHERE level = 1`);
+  const agent = await one(`SELECT u.id, u."externalId" FROM user_account u JOIN tier_member m ON m."userId" = u.id WHERE m."tierId" = $1 ORDER BY u."externalId" LIMIT 1`, [firstLine.id]);
+  const sample = async (where) => (await db.query(`SELECT id FROM ticket WHERE "tierId" = $1 AND ${where} ORDER BY random() LIMIT 5000`, [firstLine.id])).rows.map((r) => r.id);
+  const customers = (await db.query(`SELECT "externalId" FROM user_account WHERE role = 'customer' ORDER BY random() LIMIT 200`)).rows.map((r) => r.externalId);
+  const deep = await one(`SELECT "createdAt", id FROM ticket ORDER BY "createdAt" DESC, id DESC OFFSET 899999 LIMIT 1`);
+  return {
+    tierId: firstLine.id,
+    agentToken: token(agent.externalId, 'agent'),
+    adminToken: token('bench-admin', 'admin'),
+    customerTokens: customers.map((c) => token(c, 'customer')),
+    ticketIds: await sample('true'),
+    openTicketIds: await sample(`status = 'open'`),
+    deepCursor: encodeCursor([deep.createdAt.toISOString(), deep.id]),
+  };
+}
+
+const GRAPHQL_PAGE = `query($tierId: ID!) { tickets(first: 50, filter: { tierId: $tierId, sort: "-createdAt" }) {
+  edges { node { id number subject status requester { id name } assignee { id name } tier { id name } messages { id body visibility } } }
+  pageInfo { hasNextPage endCursor } } }`;
+
+/** Each scenario: requests (autocannon `requests`, or a path), the reference's equivalent if it has one, and its target. */
+function scenarios(f) {
+  const queue = `/v1/tickets?tierId=${f.tierId}&status=new,open&sort=slaDueAt&limit=25`;
+  const getById = { headers: bearer(f.agentToken), requests: [{ setupRequest: (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}` }) }] };
+  const create = (r) => ({
+    ...r, method: 'POST', path: '/v1/tickets',
+    headers: { ...jsonBearer(any(f.customerTokens)), 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ subject: 'Cannot export the report', description: 'Export to CSV fails with error 500 since this morning.' }),
+  });
+  const addMessage = (r) => ({
+    ...r, method: 'POST', path: `/v1/tickets/${any(f.openTicketIds)}/messages`,
+    headers: { ...jsonBearer(f.agentToken), 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ body: 'Thanks, we are looking into it and will be back within the hour.' }),
+  });
+  const search = (q) => ({ path: `/v1/tickets?q=${encodeURIComponent(q)}&limit=25`, headers: bearer(f.agentToken) });
+  const graphql = (r) => ({ ...r, method: 'POST', path: '/graphql', headers: jsonBearer(f.agentToken), body: JSON.stringify({ query: GRAPHQL_PAGE, variables: { tierId: f.tierId } }) });
+  // A support day: 80 % reads, 20 % writes, over the same people and tickets.
+  const day = [
+    [35, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}`, headers: bearer(f.agentToken) })],
+    [20, (r) => ({ ...r, method: 'GET', path: queue, headers: bearer(f.agentToken) })],
+    [15, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}/messages`, headers: bearer(f.agentToken) })],
+    [10, (r) => ({ ...r, method: 'GET', path: `/v1/tickets?q=${any(['printer', 'принтер', 'kerberos', 'ERR-4242'])}&limit=25`, headers: bearer(f.agentToken) })],
+    [10, create],
+    [10, addMessage],
+  ];
+  const mixed = (r) => {
+    let roll = Math.random() * 100;
+    for (const [weight, make] of day) if ((roll -= weight) < 0) return make(r);
+    return day[0][1](r);
+  };
+  return [
+    { name: 'get-by-id', title: 'get ticket by id (agent)', options: getById, reference: true, target: { ratio: 0.8, p99: 15 } },
+    { name: 'queue', title: 'agent queue: 25, tier + status, sort slaDueAt', options: { path: queue, headers: bearer(f.agentToken) }, reference: true, target: { ratio: 0.8, p99: 15 } },
+    { name: 'page-1', title: 'cursor page 1 (admin, 25, -createdAt)', options: { path: '/v1/tickets?limit=25', headers: bearer(f.adminToken) } },
+    { name: 'deep-page', title: 'cursor page 900,000 deep', options: { path: `/v1/tickets?limit=25&cursor=${f.deepCursor}`, headers: bearer(f.adminToken) }, target: { p50VsPage1: 1.5 } },
+    { name: 'create', title: 'create ticket (customer, Idempotency-Key)', options: { requests: [{ setupRequest: create }] }, writes: true, target: { rps: 2000, p99: 25 } },
+    { name: 'add-message', title: 'add message (agent reply)', options: { requests: [{ setupRequest: addMessage }] }, writes: true },
+    { name: 'search-rare', title: 'search, rare term ("kerberos", ~100 tickets)', options: search('kerberos'), target: { p95: 30 } },
+    { name: 'search-common', title: 'search, common term ("printer")', options: search('printer'), target: { p95: 30 } },
+    { name: 'search-common-ru', title: 'search, common Russian term ("принтер")', options: search('принтер'), target: { p95: 30 } },
+    { name: 'graphql-page', title: 'GraphQL page of 50 with requester/assignee/tier/messages', options: { requests: [{ setupRequest: graphql }] } },
+    { name: 'mixed', title: 'support day: 80 % reads, 20 % writes', options: { requests: [{ setupRequest: mixed }] }, writes: true },
+  ];
+}
+
+/** One autocannon run; latencies are recorded per response so p95 is exact (autocannon reports p90 and p97.5). */
+function drive(port, options, duration) {
+  return new Promise((resolve, reject) => {
+    const { path = '/', ...rest } = options;
+    const latencies = [];
+    const instance = autocannon({ connections: CONNECTIONS, duration, ...rest, url: `http://127.0.0.1:${port}${path}` }, (error, result) => {
+      if (error) return reject(error);
+      latencies.sort((a, b) => a - b);
+      const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+      resolve({ rps: result.requests.average, p50: at(50), p95: at(95), p99: at(99), requests: latencies.length, non2xx: result.non2xx, errors: result.errors, statusCodes: result.statusCodeStats });
+    });
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measure(port, options) {
+  if (WARMUP > 0) await drive(port, options, WARMUP);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await drive(port, options, DURATION));
+  const pick = (key) => median(runs.map((r) => r[key]));
+  return { rps: pick('rps'), p50: pick('p50'), p95: pick('p95'), p99: pick('p99'), failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0), runs };
+}
+
+function start(server, databaseUrl) {
+  const child = spawn(process.execPath, [server.script], {
+    env: {
+      ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(server.port), HOST: '127.0.0.1', JWT_SECRET: SECRET,
+      // The bench is one credential at thousands of requests a second; the limiter still runs, it just never refuses.
+      RATE_LIMIT_PER_MINUTE: '1000000', REDIS_URL: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function ready(server, child) {
+  const path = server === API ? '/ready' : '/v1/tickets?limit=1';
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`${server.name} exited with code ${child.exitCode}`);
+    if ((await fetch(`http://127.0.0.1:${server.port}${path}`).catch(() => null))?.ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${server.name} did not become ready`);
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([new Promise((r) => child.once('exit', r)), sleep(15_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/** Deletes what the write scenarios added, so the next run measures the same data set. */
+async function removeWrites(db, since) {
+  await db.query(`DELETE FROM ticket_message WHERE "createdAt" >= $1`, [since]);
+  await db.query(`DELETE FROM ticket_event WHERE at >= $1`, [since]);
+  await db.query(`DELETE FROM outbox WHERE "createdAt" >= $1`, [since]);
+  await db.query(`DELETE FROM sla_clock WHERE "startedAt" >= $1`, [since]);
+  await db.query(`DELETE FROM ticket WHERE "createdAt" >= $1`, [since]);
+  await db.query(`DELETE FROM idempotency_key WHERE "createdAt" >= $1`, [since]);
+  await db.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job WHERE name NOT LIKE '__pgboss%'; END IF; END $$`);
+}
+
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+function verdict(s, own, ref, page1) {
+  const t = s.target;
+  if (!t) return '';
+  const checks = [];
+  if (t.ratio) checks.push([`≥ ${t.ratio}× ref`, own.rps / ref.rps >= t.ratio]);
+  if (t.p99) checks.push([`p99 ≤ ${t.p99} ms`, own.p99 <= t.p99]);
+  if (t.rps) checks.push([`≥ ${t.rps} req/s`, own.rps >= t.rps]);
+  if (t.p95) checks.push([`p95 ≤ ${t.p95} ms`, own.p95 <= t.p95]);
+  if (t.p50VsPage1 && page1) checks.push([`p50 ≤ ${t.p50VsPage1}× page 1 (${fmt(own.p50 / page1.p50, 2)}×)`, own.p50 <= t.p50VsPage1 * page1.p50]);
+  return checks.map(([what, ok]) => `${ok ? 'met' : 'NOT met'}: ${what}`).join('; ');
+}
+
+const wanted = process.argv.slice(2);
+const databaseUrl = await ensureSeed({ serverUrl: SERVER_URL });
+const db = new pg.Client({ connectionString: databaseUrl });
+await db.connect();
+const since = new Date();
+const api = start(API, databaseUrl);
+const reference = start(REFERENCE, databaseUrl);
+const results = [];
+try {
+  await Promise.all([ready(API, api), ready(REFERENCE, reference)]);
+  const fixtures = await loadFixtures(db);
+  const all = scenarios(fixtures);
+  const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
+  for (const s of all.filter((x) => wanted.length === 0 || wanted.includes(x.name) || (x.name === 'page-1' && wanted.includes('deep-page')))) {
+    console.error(`bench: ${s.name}…`);
+    const own = await measure(API.port, s.options);
+    const ref = s.reference ? await measure(REFERENCE.port, s.options) : null;
+    results.push({ scenario: s.name, title: s.title, tierdesk: own, reference: ref });
+  }
+  const page1 = results.find((r) => r.scenario === 'page-1')?.tierdesk;
+  const rows = results.map((r) => {
+    const s = all.find((x) => x.name === r.scenario);
+    const ref = r.reference;
+    return `| ${r.title} | ${fmt(r.tierdesk.rps, 0)} | ${fmt(r.tierdesk.p50)} | ${fmt(r.tierdesk.p95)} | ${fmt(r.tierdesk.p99)} | ${r.tierdesk.failed} | ${ref ? fmt(ref.rps, 0) : '–'} | ${ref ? fmt(ref.p99) : '–'} | ${ref ? fmt(r.tierdesk.rps / ref.rps, 2) : '–'} | ${verdict(s, r.tierdesk, ref, page1)} |`;
+  });
+  const table = [
+    `Tierdesk vs reference · ${CONNECTIONS} connections · ${WARMUP} s warm-up, median of ${RUNS} × ${DURATION} s · ${new Date().toISOString()}`,
+    '',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | failed | ref req/s | ref p99 ms | ratio | target |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${new Date().toISOString().replaceAll(':', '-')}.json`;
+  writeFileSync(file, JSON.stringify({ connections: CONNECTIONS, warmup: WARMUP, runs: RUNS, duration: DURATION, results, table }, null, 2));
+  console.error(`bench: raw results in ${file}`);
+} finally {
+  await Promise.all([stop(api), stop(reference)]);
+  await removeWrites(db, since);
+  await db.end();
+}
