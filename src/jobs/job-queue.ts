@@ -42,10 +42,16 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   /** Runs `queue`'s handler with `data` at `runAt` (or at once), if and only if the transaction of `em` commits. */
   async schedule(em: EntityManager, queue: string, data: object, runAt: Date): Promise<void> {
+    await this.scheduleMany(em, queue, [{ data, runAt }]);
+  }
+
+  /** Several jobs of one queue in one statement, with the same guarantee as schedule. */
+  async scheduleMany(em: EntityManager, queue: string, jobs: { data: object; runAt: Date }[]): Promise<void> {
     const runner = em.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('JobQueue.schedule must run inside a transaction');
+    if (jobs.length === 0) return;
     const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await runner.query(text, values, true)).records }) };
-    await this.started().send(queue, data, { startAfter: runAt, db });
+    await this.started().insert(jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })), { db });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -40,7 +40,10 @@ export class SlaClocks {
   async start(em: EntityManager, ticket: TicketEntity): Promise<void> {
     const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
     if (!policy) return;
-    for (const metric of ['first_response', 'resolution'] as const) await this.startClock(em, ticket, policy, metric, 1, ticket.createdAt);
+    // Both clocks in one insert and their four deadline jobs in another: creating a ticket is a hot path.
+    const clocks = (['first_response', 'resolution'] as const).map((metric) => this.newClock(ticket, policy, metric, 1, ticket.createdAt));
+    await em.insert(SlaClockEntity, clocks);
+    await this.scheduleDeadlines(em, clocks);
     await this.sync(em, ticket);
   }
 
@@ -89,7 +92,7 @@ export class SlaClocks {
       clock.targetMinutes = targetOf(policy, clock.metric);
       this.computeDeadlines(clock);
       await persist(em, clock);
-      if (!clock.pausedAt) await this.scheduleDeadlines(em, clock);
+      if (!clock.pausedAt) await this.scheduleDeadlines(em, [clock]);
     }
     await this.sync(em, ticket);
   }
@@ -140,12 +143,17 @@ export class SlaClocks {
   }
 
   private async startClock(em: EntityManager, ticket: TicketEntity, policy: SlaPolicyEntity, metric: SlaMetric, cycle: number, at: Date): Promise<void> {
-    const clock = em.create(SlaClockEntity, {
+    const clock = this.newClock(ticket, policy, metric, cycle, at);
+    await em.insert(SlaClockEntity, clock);
+    await this.scheduleDeadlines(em, [clock]);
+  }
+
+  private newClock(ticket: TicketEntity, policy: SlaPolicyEntity, metric: SlaMetric, cycle: number, at: Date): SlaClockEntity {
+    const clock = Object.assign(new SlaClockEntity(), {
       id: newId(), ticketId: ticket.id, metric, cycle, policyId: policy.id, targetMinutes: targetOf(policy, metric), startedAt: at, pauses: [],
     });
     this.computeDeadlines(clock);
-    await em.insert(SlaClockEntity, clock);
-    await this.scheduleDeadlines(em, clock);
+    return clock;
   }
 
   private async startNewResolutionCycle(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
@@ -177,7 +185,7 @@ export class SlaClocks {
     clock.pauses = clock.pauses.map((p) => (p.to === null ? { ...p, to: at.toISOString() } : p));
     clock.pausedAt = null;
     this.computeDeadlines(clock);
-    if (reschedule) await this.scheduleDeadlines(em, clock);
+    if (reschedule) await this.scheduleDeadlines(em, [clock]);
   }
 
   private computeDeadlines(clock: SlaClockEntity): void {
@@ -187,14 +195,14 @@ export class SlaClocks {
     clock.warnAt = new Date(start + Math.round((clock.targetMinutes * MINUTE * this.config.sla.warningPercent) / 100));
   }
 
-  private async scheduleDeadlines(em: EntityManager, clock: SlaClockEntity): Promise<void> {
-    if (!clock.warnedAt && !clock.breachedAt) await this.scheduleDeadline(em, clock, 'warning', clock.warnAt);
-    if (!clock.breachedAt) await this.scheduleDeadline(em, clock, 'breach', clock.dueAt);
-  }
-
-  private scheduleDeadline(em: EntityManager, clock: SlaClockEntity, kind: DeadlineKind, at: Date): Promise<void> {
-    const job: DeadlineJob = { clockId: clock.id, kind, at: at.toISOString() };
-    return this.jobs.schedule(em, SLA_DEADLINE_QUEUE, job, at);
+  /** The warning and breach jobs still ahead of these clocks, sent in one statement. */
+  private async scheduleDeadlines(em: EntityManager, clocks: SlaClockEntity[]): Promise<void> {
+    const job = (clock: SlaClockEntity, kind: DeadlineKind, at: Date) => ({ data: { clockId: clock.id, kind, at: at.toISOString() } satisfies DeadlineJob, runAt: at });
+    const jobs = clocks.flatMap((clock) => [
+      ...(!clock.warnedAt && !clock.breachedAt ? [job(clock, 'warning', clock.warnAt)] : []),
+      ...(!clock.breachedAt ? [job(clock, 'breach', clock.dueAt)] : []),
+    ]);
+    await this.jobs.scheduleMany(em, SLA_DEADLINE_QUEUE, jobs);
   }
 
   private running(em: EntityManager, ticketId: string): Promise<SlaClockEntity[]> {

@@ -40,7 +40,8 @@ export class TicketsService {
     // Read before the transaction: nothing inside it may use another connection (the embedded pool has one).
     const scope = input.followUpOfId ? await this.access.scopeOf(actor) : null;
     const ticket = await this.dataSource.transaction(async (em) => {
-      const requester = input.requesterId ? await this.requester(em, input.requesterId) : await em.findOneByOrFail(UserEntity, { id: actor.id });
+      // Without requesterId the caller is the requester, already loaded (and found active) by authentication.
+      const requester = input.requesterId ? await this.requester(em, input.requesterId) : { id: actor.id, organizationId: actor.organizationId };
       if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);
       if (input.followUpOfId) await this.assertFollowUp(em, scope!, input.followUpOfId);
       const fields = {
