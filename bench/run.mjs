@@ -148,8 +148,18 @@ async function stop(child) {
   await Promise.race([new Promise((r) => child.once('exit', r)), sleep(15_000).then(() => child.kill('SIGKILL'))]);
 }
 
-/** Deletes what the write scenarios added, so the next run measures the same data set. */
-async function removeWrites(db, since) {
+// What a reply changes on a ticket; the tickets the write scenarios reply to are put back as they were afterwards.
+const REPLY_CHANGES = `status, "assigneeId", "firstRespondedAt", "firstResponseDueAt", "resolutionDueAt", "slaDueAt", "slaBreached", "slaPolicyId",
+  "searchPublicText", "searchInternalText", "lastEventSequence", "updatedAt", "solvedAt", version`;
+
+async function snapshotTickets(db, ids) {
+  await db.query(`CREATE TEMP TABLE bench_ticket_before AS SELECT id, ${REPLY_CHANGES} FROM ticket WHERE id = ANY($1::uuid[])`, [ids]);
+}
+
+/** Deletes what the write scenarios added and restores the tickets they changed, so every run measures the same data. */
+async function removeWrites(db, since, restore) {
+  const columns = REPLY_CHANGES.split(',').map((c) => c.trim());
+  if (restore) await db.query(`UPDATE ticket t SET ${columns.map((c) => `${c} = b.${c}`).join(', ')} FROM bench_ticket_before b WHERE t.id = b.id`);
   await db.query(`DELETE FROM ticket_message WHERE "createdAt" >= $1`, [since]);
   await db.query(`DELETE FROM ticket_event WHERE at >= $1`, [since]);
   await db.query(`DELETE FROM outbox WHERE "createdAt" >= $1`, [since]);
@@ -181,9 +191,12 @@ const since = new Date();
 const api = start(API, databaseUrl);
 const reference = start(REFERENCE, databaseUrl);
 const results = [];
+let snapshotted = false;
 try {
   await Promise.all([ready(API, api), ready(REFERENCE, reference)]);
   const fixtures = await loadFixtures(db);
+  await snapshotTickets(db, fixtures.openTicketIds);
+  snapshotted = true;
   const all = scenarios(fixtures);
   const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
@@ -213,6 +226,6 @@ try {
   console.error(`bench: raw results in ${file}`);
 } finally {
   await Promise.all([stop(api), stop(reference)]);
-  await removeWrites(db, since);
+  await removeWrites(db, since, snapshotted);
   await db.end();
 }
