@@ -50,7 +50,7 @@ const GRAPHQL_PAGE = `query($tierId: ID!) { tickets(first: 50, filter: { tierId:
   edges { node { id number subject status requester { id name } assignee { id name } tier { id name } messages { id body visibility } } }
   pageInfo { hasNextPage endCursor } } }`;
 
-/** Each scenario: requests (autocannon `requests`, or a path), the reference's equivalent if it has one, and its target. */
+/** Each scenario, reads first (the tickets writes add would sit at the top of every recency-ordered read): requests (autocannon `requests`, or a path), the reference's equivalent if it has one, and its target. */
 function scenarios(f) {
   const queue = `/v1/tickets?tierId=${f.tierId}&status=new,open&sort=slaDueAt&limit=25`;
   const getById = { headers: bearer(f.agentToken), requests: [{ setupRequest: (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}` }) }] };
@@ -71,7 +71,7 @@ function scenarios(f) {
     [35, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}`, headers: bearer(f.agentToken) })],
     [20, (r) => ({ ...r, method: 'GET', path: queue, headers: bearer(f.agentToken) })],
     [15, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}/messages`, headers: bearer(f.agentToken) })],
-    [10, (r) => ({ ...r, method: 'GET', path: `/v1/tickets?q=${any(['printer', 'принтер', 'kerberos', 'ERR-4242'])}&limit=25`, headers: bearer(f.agentToken) })],
+    [10, (r) => ({ ...r, method: 'GET', path: `/v1/tickets?q=${encodeURIComponent(any(['printer', 'принтер', 'kerberos', 'ERR-4242']))}&limit=25`, headers: bearer(f.agentToken) })],
     [10, create],
     [10, addMessage],
   ];
@@ -85,12 +85,12 @@ function scenarios(f) {
     { name: 'queue', title: 'agent queue: 25, tier + status, sort slaDueAt', options: { path: queue, headers: bearer(f.agentToken) }, reference: true, target: { ratio: 0.8, p99: 15 } },
     { name: 'page-1', title: 'cursor page 1 (admin, 25, -createdAt)', options: { path: '/v1/tickets?limit=25', headers: bearer(f.adminToken) } },
     { name: 'deep-page', title: 'cursor page 900,000 deep', options: { path: `/v1/tickets?limit=25&cursor=${f.deepCursor}`, headers: bearer(f.adminToken) }, target: { p50VsPage1: 1.5 } },
-    { name: 'create', title: 'create ticket (customer, Idempotency-Key)', options: { requests: [{ setupRequest: create }] }, writes: true, target: { rps: 2000, p99: 25 } },
-    { name: 'add-message', title: 'add message (agent reply)', options: { requests: [{ setupRequest: addMessage }] }, writes: true },
     { name: 'search-rare', title: 'search, rare term ("kerberos", ~100 tickets)', options: search('kerberos'), target: { p95: 30 } },
     { name: 'search-common', title: 'search, common term ("printer")', options: search('printer'), target: { p95: 30 } },
     { name: 'search-common-ru', title: 'search, common Russian term ("принтер")', options: search('принтер'), target: { p95: 30 } },
     { name: 'graphql-page', title: 'GraphQL page of 50 with requester/assignee/tier/messages', options: { requests: [{ setupRequest: graphql }] } },
+    { name: 'create', title: 'create ticket (customer, Idempotency-Key)', options: { requests: [{ setupRequest: create }] }, writes: true, target: { rps: 2000, p99: 25 } },
+    { name: 'add-message', title: 'add message (agent reply)', options: { requests: [{ setupRequest: addMessage }] }, writes: true },
     { name: 'mixed', title: 'support day: 80 % reads, 20 % writes', options: { requests: [{ setupRequest: mixed }] }, writes: true },
   ];
 }

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
@@ -32,7 +33,8 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     introspection: g.introspection,
     graphiql: false,
     // armor is typed against Apollo's ESM build, Nest against its CJS build: same objects at run time.
-    plugins: armor.plugins as ApolloDriverConfig['plugins'],
+    // No cache hints are used: without this, Apollo's cache-control plugin wraps every field of every response.
+    plugins: [...armor.plugins, ApolloServerPluginCacheControlDisabled()] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
     // Batches are allowed but capped at GRAPHQL_MAX_BATCH by a hook in bootstrap.
     allowBatchedHttpRequests: true,
