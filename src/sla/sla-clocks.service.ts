@@ -40,10 +40,7 @@ export class SlaClocks {
   async start(em: EntityManager, ticket: TicketEntity): Promise<void> {
     const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
     if (!policy) return;
-    // Both clocks in one insert and their four deadline jobs in another: creating a ticket is a hot path.
-    const clocks = (['first_response', 'resolution'] as const).map((metric) => this.newClock(ticket, policy, metric, 1, ticket.createdAt));
-    await em.insert(SlaClockEntity, clocks);
-    await this.scheduleDeadlines(em, clocks);
+    await this.startClocks(em, ticket, policy, ['first_response', 'resolution'], 1, ticket.createdAt);
     await this.sync(em, ticket);
   }
 
@@ -83,8 +80,11 @@ export class SlaClocks {
     if (!policy) return;
     const clocks = await em.find(SlaClockEntity, { where: { ticketId: ticket.id } });
     if (clocks.length === 0) {
-      if (!ticket.firstRespondedAt) await this.startClock(em, ticket, policy, 'first_response', 1, at);
-      if (ticket.status !== 'solved' && ticket.status !== 'closed') await this.startClock(em, ticket, policy, 'resolution', 1, at);
+      const metrics: SlaMetric[] = [
+        ...(!ticket.firstRespondedAt ? (['first_response'] as const) : []),
+        ...(ticket.status !== 'solved' && ticket.status !== 'closed' ? (['resolution'] as const) : []),
+      ];
+      await this.startClocks(em, ticket, policy, metrics, 1, at);
     }
     for (const clock of clocks.filter(isRunning)) {
       if (clock.policyId === policy.id) continue;
@@ -142,25 +142,22 @@ export class SlaClocks {
     return { clock, policy: await em.findOneBy(SlaPolicyEntity, { id: clock.policyId }) };
   }
 
-  private async startClock(em: EntityManager, ticket: TicketEntity, policy: SlaPolicyEntity, metric: SlaMetric, cycle: number, at: Date): Promise<void> {
-    const clock = this.newClock(ticket, policy, metric, cycle, at);
-    await em.insert(SlaClockEntity, clock);
-    await this.scheduleDeadlines(em, [clock]);
-  }
-
-  private newClock(ticket: TicketEntity, policy: SlaPolicyEntity, metric: SlaMetric, cycle: number, at: Date): SlaClockEntity {
-    const clock = Object.assign(new SlaClockEntity(), {
+  /** Clocks for these metrics in one insert, and their deadline jobs in another: creating a ticket is a hot path. */
+  private async startClocks(em: EntityManager, ticket: TicketEntity, policy: SlaPolicyEntity, metrics: SlaMetric[], cycle: number, at: Date): Promise<void> {
+    if (metrics.length === 0) return;
+    const clocks = metrics.map((metric) => em.create(SlaClockEntity, {
       id: newId(), ticketId: ticket.id, metric, cycle, policyId: policy.id, targetMinutes: targetOf(policy, metric), startedAt: at, pauses: [],
-    });
-    this.computeDeadlines(clock);
-    return clock;
+    }));
+    clocks.forEach((clock) => this.computeDeadlines(clock));
+    await em.insert(SlaClockEntity, clocks);
+    await this.scheduleDeadlines(em, clocks);
   }
 
   private async startNewResolutionCycle(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
     const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
     if (!policy) return;
     const [{ last }] = await em.query(`SELECT coalesce(max(cycle), 0)::int AS last FROM sla_clock WHERE "ticketId" = $1 AND metric = 'resolution'`, [ticket.id]);
-    await this.startClock(em, ticket, policy, 'resolution', last + 1, at);
+    await this.startClocks(em, ticket, policy, ['resolution'], last + 1, at);
   }
 
   /** Satisfied (the promise was kept, or late: then it also breached) or stopped (no longer applies). */
