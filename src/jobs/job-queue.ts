@@ -1,10 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { AppConfig } from '../config/app-config.js';
+
+// How long shutdown waits for running jobs before closing anyway (a stuck job is retried after it expires).
+const SHUTDOWN_WAIT_MS = 10_000;
 
 export interface JobHandler<T> {
   (data: T): Promise<void>;
@@ -23,12 +27,17 @@ interface Registration {
  * pool of its own, so the embedded database (which serves one connection safely) runs the very same engine.
  * Jobs are sent inside the caller's transaction: a change that rolls back schedules nothing.
  * Delivery is at-least-once (a crash mid-job retries it): handlers must be idempotent.
+ *
+ * The poll loops are ours, not pg-boss's `work`: shutdown awaits them before the pool closes. pg-boss's own workers
+ * could be left waiting for a connection the closing pool never hands out, and its stop then polled for them forever.
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly registrations = new Map<string, Registration>();
   private boss: PgBoss | null = null;
+  private readonly stopping = new AbortController();
+  private readonly loops: Promise<void>[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -68,27 +77,57 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     await boss.start();
     this.boss = boss;
     const { pollSeconds, workers } = this.config.jobs;
-    for (const [queue, { handler, batchSize, afterBatch, cron }] of this.registrations) {
+    for (const [queue, registration] of this.registrations) {
       await boss.createQueue(queue);
-      if (cron) await boss.schedule(queue, cron);
-      if (workers === 0) continue;
-      for (let i = 0; i < workers; i++) {
-        await boss.work<object>(queue, { batchSize, pollingIntervalSeconds: pollSeconds }, async (jobs) => {
-          // One at a time: each job is its own short transaction, and the embedded pool has a single connection.
-          try {
-            for (const job of jobs) await handler(job.data);
-          } finally {
-            afterBatch?.();
-          }
-        });
-      }
+      if (registration.cron) await boss.schedule(queue, registration.cron);
+      for (let i = 0; i < workers; i++) this.loops.push(this.poll(boss, queue, registration, pollSeconds * 1000));
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    // Before the pool closes: let running handlers finish, then stop polling.
-    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+    // Before the pool closes: let the running batches finish and the loops end, then stop pg-boss's own timers.
+    this.stopping.abort();
+    const giveUp = new AbortController();
+    const timeout = sleep(SHUTDOWN_WAIT_MS, undefined, { signal: giveUp.signal }).catch(() => undefined);
+    await Promise.race([Promise.all(this.loops), timeout]);
+    giveUp.abort();
+    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: SHUTDOWN_WAIT_MS });
     this.boss = null;
+  }
+
+  /** One worker: fetch a batch, run it, fetch again at once if it was full, else wait a poll interval. */
+  private async poll(boss: PgBoss, queue: string, registration: Registration, intervalMs: number): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      let fetched = 0;
+      try {
+        const jobs = await boss.fetch<object>(queue, { batchSize: registration.batchSize });
+        fetched = jobs.length;
+        if (fetched > 0) await this.runBatch(boss, queue, registration, jobs);
+      } catch (error) {
+        if (!signal.aborted) this.logger.error(`Queue ${queue}: ${(error as Error).message}`);
+      }
+      if (fetched < registration.batchSize) await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** One job at a time: each is its own short transaction, and the embedded pool has a single connection. */
+  private async runBatch(boss: PgBoss, queue: string, { handler, afterBatch }: Registration, jobs: PgBoss.Job<object>[]): Promise<void> {
+    const done: string[] = [];
+    try {
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+          done.push(job.id);
+        } catch (error) {
+          // Only this job is retried (with backoff), not the batch's others.
+          await boss.fail(queue, job.id, { message: (error as Error).message });
+        }
+      }
+    } finally {
+      if (done.length > 0) await boss.complete(queue, done);
+      afterBatch?.();
+    }
   }
 
   private started(): PgBoss {
