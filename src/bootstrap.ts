@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { APP_LOGGER, logRequests } from './common/http/logger-options.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
@@ -59,6 +60,7 @@ export function applyRoutePrefix(app: INestApplication): void {
 function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  logRequests(fastify, app.get(APP_LOGGER));
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);

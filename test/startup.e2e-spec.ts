@@ -37,6 +37,18 @@ describe('Server process (e2e)', () => {
       const me = await fetch(`${server.base}/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ externalId: 'newcomer', role: 'agent' });
+      const missing = await fetch(`${server.base}/v1/tickets/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}`, { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'trace-404' } });
+      expect(missing.status).toBe(404);
+
+      // One JSON line per request with the id the caller got back; probes unlogged; the credential never written.
+      // The line is written once the response has gone out, so it may arrive just after the client has read it.
+      const requestLines = () => server.output().split('\n').filter((l) => l.includes('"request completed"')).map((l) => JSON.parse(l));
+      for (let i = 0; i < 50 && requestLines().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(requestLines()).toEqual([
+        expect.objectContaining({ level: 30, req: expect.objectContaining({ id: me.headers.get('x-request-id'), method: 'GET', url: '/v1/me' }), res: { statusCode: 200 }, responseTime: expect.any(Number) }),
+        expect.objectContaining({ level: 40, req: expect.objectContaining({ id: 'trace-404' }), res: { statusCode: 404 } }),
+      ]);
+      expect(server.output()).not.toContain(token);
     } finally {
       expect(await server.stop()).toBe(0);
     }

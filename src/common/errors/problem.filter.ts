@@ -1,5 +1,5 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { GqlContextType } from '@nestjs/graphql';
+import { GqlArgumentsHost, type GqlContextType } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
@@ -11,8 +11,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const { problem, headers, unexpected } = toProblem(error);
-    if (unexpected) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    if (host.getType<GqlContextType>() === 'graphql') {
+    const graphql = host.getType<GqlContextType>() === 'graphql';
+    if (unexpected) {
+      // The request id ties the stack to the request's log line and to what the caller was told (X-Request-Id).
+      const request = graphql ? GqlArgumentsHost.create(host).getContext<{ req?: { id?: string } }>().req : host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error({ reqId: request?.id, err: error }, 'unexpected error');
+    }
+    if (graphql) {
       // Subscriptions and resolvers: Apollo turns this into `errors[]`; formatError keeps only our extensions.
       return new GraphQLError(problem.detail, { extensions: { code: problem.code, status: problem.status, errors: problem.errors } });
     }
