@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { hydrate, preparedRead, selectColumns, type PreparedStatement } from '../database/prepared-read.js';
 import { TiersService } from '../tiers/tiers.service.js';
 import { OrganizationEntity } from '../users/organization.entity.js';
 import { TicketEntity } from './ticket.entity.js';
@@ -61,9 +62,16 @@ export class TicketAccess {
 
   /** The ticket if the actor may see it, else 404. Outside transactions only (it reads through the pool). */
   async findVisible(actor: Actor, ticketId: string): Promise<TicketEntity> {
-    const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: ticketId });
+    const [row] = await preparedRead(this.dataSource, this.ticketById(), [ticketId]);
+    const ticket = row ? hydrate(this.dataSource, TicketEntity, row) : null;
     this.assertVisible(await this.scopeOf(actor), ticket);
     return ticket;
+  }
+
+  // The most frequent read of all (every ticket page, reply, file and timeline starts with it): prepared.
+  private ticketByIdStatement?: PreparedStatement;
+  private ticketById(): PreparedStatement {
+    return (this.ticketByIdStatement ??= { name: 'ticket_by_id', text: `SELECT ${selectColumns(this.dataSource, TicketEntity)} FROM ticket WHERE id = $1` });
   }
 
   assertVisible(scope: TicketScope, ticket: TicketEntity | null): asserts ticket is TicketEntity {

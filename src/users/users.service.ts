@@ -5,6 +5,7 @@ import { assertRole, type AccessFacts, type Actor, type Role } from '../auth/act
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
+import { hydrate, preparedRead, selectColumns, type PreparedStatement } from '../database/prepared-read.js';
 import type { ListUsersArgs } from './dto/list-users.args.js';
 import type { UpdateUserInput } from './dto/update-user.input.js';
 import { OrganizationsService } from './organizations.service.js';
@@ -69,15 +70,22 @@ export class UsersService {
 
   /** The user with what ticket visibility needs (tier memberships, whether the organization shares), in one statement. */
   private async findWithAccess(externalId: string): Promise<{ user: UserEntity; access: AccessFacts } | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT u.*, coalesce(o."shareTickets", false) AS "organizationSharesTickets",
-         ARRAY(SELECT m."tierId" FROM tier_member m WHERE m."userId" = u.id) AS "tierIds"
-       FROM user_account u LEFT JOIN organization o ON o.id = u."organizationId" WHERE u."externalId" = $1`,
-      [externalId],
-    );
+    const [row] = await preparedRead(this.dataSource, this.userWithAccess(), [externalId]);
     if (!row) return null;
-    const user = this.dataSource.getRepository(UserEntity).create(row as Partial<UserEntity>);
+    const user = hydrate(this.dataSource, UserEntity, row);
     return { user, access: { tierIds: row.tierIds as string[], organizationSharesTickets: row.organizationSharesTickets as boolean } };
+  }
+
+  // Every authenticated request runs it: prepared, and with index lookups only (a join to organization was hashed).
+  private userWithAccessStatement?: PreparedStatement;
+  private userWithAccess(): PreparedStatement {
+    return (this.userWithAccessStatement ??= {
+      name: 'user_with_access',
+      text: `SELECT ${selectColumns(this.dataSource, UserEntity, 'u')},
+         coalesce((SELECT o."shareTickets" FROM organization o WHERE o.id = u."organizationId"), false) AS "organizationSharesTickets",
+         ARRAY(SELECT m."tierId" FROM tier_member m WHERE m."userId" = u.id) AS "tierIds"
+       FROM user_account u WHERE u."externalId" = $1`,
+    });
   }
 
   /** The service identity an API key acts as. */

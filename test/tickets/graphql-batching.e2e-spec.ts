@@ -114,7 +114,7 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
     const ten = await measure(agents[0], 10);
     const fifty = await measure(agents[0], 50);
     expect(fifty.res.body.data.tickets.edges).toHaveLength(50);
-    console.log(`SQL statements as an agent of the tier: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)`);
+    console.log(`SQL statements as an agent of the tier: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)\n${fifty.statements.map((s, i) => `${i + 1}. ${s.slice(0, 200)}`).join('\n')}`);
     expect({ ten: ten.statements.length, fifty: fifty.statements.length }).toEqual({ ten: ten.statements.length, fifty: ten.statements.length });
     expect(ten.statements.length).toBeLessThan(10);
   });
