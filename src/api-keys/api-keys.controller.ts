@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -10,6 +10,7 @@ import { ApiKey, CreatedApiKey, toApiKey } from './api-key.model.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyInput } from './dto/create-api-key.input.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const ApiKeyList = Paginated(ApiKey);
 
@@ -42,7 +43,7 @@ export class ApiKeysController {
   @Roles('admin')
   @ApiOperation({ summary: 'Get an API key', description: 'Admin only.' })
   @ApiOkResponse({ type: ApiKey })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ApiKey> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<ApiKey> {
     return toApiKey(await this.apiKeys.findOne(actor, id));
   }
 
@@ -51,7 +52,7 @@ export class ApiKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API key', description: 'Admin only; immediate and final.' })
   @ApiNoContentResponse()
-  async revoke(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async revoke(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.apiKeys.revoke(actor, id);
   }
 }

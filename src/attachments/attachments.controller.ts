@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import '@fastify/multipart';
 import { create as contentDisposition } from 'content-disposition';
@@ -13,6 +13,7 @@ import { Attachment, toAttachment } from './attachment.model.js';
 import { AttachmentsService, type UploadPart } from './attachments.service.js';
 import { parseRange } from './http-range.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const AttachmentList = Paginated(Attachment);
 
@@ -31,7 +32,7 @@ export class AttachmentsController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'array', maxItems: 100, items: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } } } } })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ schema: { oneOf: [{ $ref: '#/components/schemas/Attachment' }, { $ref: '#/components/schemas/AttachmentList' }] } })
-  async upload(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
+  async upload(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest) {
     if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one or more "file" parts');
     const created = (await this.attachments.upload(actor, id, fileParts(request))).map(toAttachment);
     return created.length === 1 ? created[0] : { data: created, nextCursor: null };
@@ -41,7 +42,7 @@ export class AttachmentsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: "A ticket's files", description: 'Customers see files on public messages and their own uploads.' })
   @ApiOkResponse({ type: AttachmentList })
-  async list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+  async list(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() page: PageArgs) {
     const result = await this.attachments.list(actor, id, page);
     return { data: result.data.map(toAttachment), nextCursor: result.nextCursor };
   }
@@ -50,7 +51,7 @@ export class AttachmentsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Attachment metadata', description: '404 unless the caller may see the ticket and the message the file belongs to.' })
   @ApiOkResponse({ type: Attachment })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Attachment> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Attachment> {
     return toAttachment(await this.attachments.findOne(actor, id));
   }
 
@@ -59,7 +60,7 @@ export class AttachmentsController {
   @ApiOperation({ summary: 'Download the bytes', description: 'Always as a download (Content-Disposition: attachment, nosniff); `Range: bytes=a-b` → 206.' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } })
-  async content(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async content(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const meta = await this.attachments.findOne(actor, id);
     const size = Number(meta.size);
     const etag = `"${meta.sha256}"`;
@@ -89,7 +90,7 @@ export class AttachmentsController {
   @ApiQuery({ name: 'lines', required: false, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 200 } })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', maxLength: 1_048_576 } })
-  async preview(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query('lines') lines: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async preview(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query('lines') lines: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const count = lines === undefined ? 200 : Number(lines);
     if (!Number.isInteger(count) || count < 1 || count > 1000) throw DomainError.validation([{ field: 'lines', message: 'lines must be an integer from 1 to 1000' }]);
     const text = await this.attachments.preview(actor, id, count);

@@ -16,10 +16,15 @@ export interface PreparedStatement {
 export async function preparedRead<T extends QueryResultRow>(dataSource: DataSource, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
   dataSource.logger.logQuery(statement.text, values);
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  // Not pool.query: it discards the connection after any failed statement, and each new connection to the embedded
+  // server reaches the same session (see dataSourceOptions). A statement error leaves a connection usable.
+  const client = await pool.connect();
   try {
-    return (await pool.query<T>({ ...statement, values })).rows;
+    return (await client.query<T>({ ...statement, values })).rows;
   } catch (error) {
     throw new QueryFailedError(statement.text, values, error as Error);
+  } finally {
+    client.release();
   }
 }
 

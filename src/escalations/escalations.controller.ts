@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -10,6 +10,7 @@ import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { EscalationsService } from './escalations.service.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const EscalationList = Paginated(Escalation);
 
@@ -27,7 +28,7 @@ export class EscalationsController {
   })
   @ApiIdempotencyKey()
   @ApiOkResponse({ type: Ticket })
-  async escalate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
+  async escalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'up', input));
   }
 
@@ -37,7 +38,7 @@ export class EscalationsController {
   @ApiOperation({ summary: 'Hand back to a lower tier', description: 'Down to `toTierId`, else the tier that escalated it here, else the first line.' })
   @ApiIdempotencyKey()
   @ApiOkResponse({ type: Ticket })
-  async deEscalate(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
+  async deEscalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'down', input));
   }
 
@@ -45,7 +46,7 @@ export class EscalationsController {
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Moves between tiers', description: 'Oldest first, with trigger: manual, sla_breach or rule.' })
   @ApiOkResponse({ type: EscalationList })
-  async list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+  async list(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() page: PageArgs) {
     const result = await this.escalations.list(actor, id, page);
     return { data: result.data.map(toEscalation), nextCursor: result.nextCursor };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -9,6 +9,7 @@ import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.in
 import { InfoRequest, toInfoRequest } from './info-request.model.js';
 import { InfoRequestsService } from './info-requests.service.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const InfoRequestList = Paginated(InfoRequest);
 
@@ -22,7 +23,7 @@ export class InfoRequestsController {
   @ApiOperation({ summary: 'Ask the customer for what is missing', description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).' })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: InfoRequest })
-  async create(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
+  async create(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
     return toInfoRequest(await this.requests.create(actor, id, input));
   }
 
@@ -30,7 +31,7 @@ export class InfoRequestsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: "A ticket's information requests", description: 'Oldest first, with each item and its answer.' })
   @ApiOkResponse({ type: InfoRequestList })
-  async list(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+  async list(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() page: PageArgs) {
     const result = await this.requests.list(actor, id, page);
     return { data: result.data.map(toInfoRequest), nextCursor: result.nextCursor };
   }
@@ -42,8 +43,8 @@ export class InfoRequestsController {
   @ApiCreatedResponse({ type: InfoRequest })
   async respond(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('requestId', ParseUUIDPipe) requestId: string,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
     @Body() input: InfoResponseInput,
   ): Promise<InfoRequest> {
     return toInfoRequest(await this.requests.respond(actor, id, requestId, input));

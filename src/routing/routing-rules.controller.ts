@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -10,6 +10,7 @@ import { CreateRoutingRuleInput, UpdateRoutingRuleBody } from './dto/routing-rul
 import { RoutingRule, toRoutingRule } from './routing-rule.model.js';
 import { RoutingRulesService } from './routing-rules.service.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const RoutingRuleList = Paginated(RoutingRule);
 
@@ -40,7 +41,7 @@ export class RoutingRulesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Get a routing rule', description: 'Admin only.' })
   @ApiOkResponse({ type: RoutingRule })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<RoutingRule> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<RoutingRule> {
     return toRoutingRule(await this.rules.findOne(actor, id));
   }
 
@@ -48,7 +49,7 @@ export class RoutingRulesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change a routing rule', description: 'Admin only. Honours If-Match. In `conditions`, each given list replaces its list.' })
   @ApiOkResponse({ type: RoutingRule })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateRoutingRuleBody, @IfMatch() expectedVersion?: number): Promise<RoutingRule> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateRoutingRuleBody, @IfMatch() expectedVersion?: number): Promise<RoutingRule> {
     return toRoutingRule(await this.rules.update(actor, id, input, expectedVersion));
   }
 
@@ -57,7 +58,7 @@ export class RoutingRulesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a routing rule', description: 'Admin only.' })
   @ApiNoContentResponse()
-  async remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.rules.remove(actor, id);
   }
 }

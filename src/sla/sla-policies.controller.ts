@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -10,6 +10,7 @@ import { CreateSlaPolicyInput, UpdateSlaPolicyBody } from './dto/sla-policy.inpu
 import { SlaPolicy, toSlaPolicy } from './sla-policy.model.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const SlaPolicyList = Paginated(SlaPolicy);
 
@@ -40,7 +41,7 @@ export class SlaPoliciesController {
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Get an SLA policy', description: 'Agents and admins.' })
   @ApiOkResponse({ type: SlaPolicy })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<SlaPolicy> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<SlaPolicy> {
     return toSlaPolicy(await this.policies.findOne(actor, id));
   }
 
@@ -48,7 +49,7 @@ export class SlaPoliciesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change an SLA policy', description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: SlaPolicy })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateSlaPolicyBody, @IfMatch() expectedVersion?: number): Promise<SlaPolicy> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateSlaPolicyBody, @IfMatch() expectedVersion?: number): Promise<SlaPolicy> {
     return toSlaPolicy(await this.policies.update(actor, id, input, expectedVersion));
   }
 
@@ -57,7 +58,7 @@ export class SlaPoliciesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an SLA policy', description: 'Admin only.' })
   @ApiNoContentResponse()
-  async remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.policies.remove(actor, id);
   }
 }

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import {Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { SlaTimeline } from './sla-timeline.model.js';
 import { SlaTimelineService } from './sla-timeline.service.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 @ApiTags('tickets')
 @Controller('tickets')
@@ -15,7 +16,7 @@ export class SlaController {
   @Roles('agent', 'admin')
   @ApiOperation({ summary: "The ticket's SLA clocks", description: 'Each clock with its target, start, pauses (from, to, reason), dueAt, satisfiedAt, breachedAt.' })
   @ApiOkResponse({ type: SlaTimeline })
-  timeline(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<SlaTimeline> {
+  timeline(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<SlaTimeline> {
     return this.timelines.timeline(actor, id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -13,6 +13,7 @@ import { TicketQueriesService } from './ticket-queries.service.js';
 import { Ticket, TicketEvent, TicketMessage, toTicket, toTicketEvent, toTicketMessage } from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
 import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const TicketList = Paginated(Ticket);
 const TicketMessageList = Paginated(TicketMessage);
@@ -49,7 +50,7 @@ export class TicketsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Get a ticket', description: '404 when the caller may not see it.' })
   @ApiOkResponse({ type: Ticket })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Ticket> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Ticket> {
     return toTicket(await this.tickets.findOne(actor, id));
   }
 
@@ -57,7 +58,7 @@ export class TicketsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Change a ticket', description: 'Staff: status, priority, type, assignee, tags, custom fields. Customers: subject/description while new. Honours If-Match.' })
   @ApiOkResponse({ type: Ticket })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateTicketInput, @IfMatch() expectedVersion?: number): Promise<Ticket> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateTicketInput, @IfMatch() expectedVersion?: number): Promise<Ticket> {
     return toTicket(await this.tickets.update(actor, id, input, expectedVersion));
   }
 
@@ -66,7 +67,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'Reply or add an internal note', description: 'Customers post public replies only; a customer reply reopens pending/solved tickets.' })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: TicketMessage })
-  async addMessage(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: AddMessageInput): Promise<TicketMessage> {
+  async addMessage(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: AddMessageInput): Promise<TicketMessage> {
     return toTicketMessage(await this.messages.add(actor, id, input));
   }
 
@@ -74,7 +75,7 @@ export class TicketsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'List the conversation', description: 'Customers never see internal notes.' })
   @ApiOkResponse({ type: TicketMessageList })
-  async listMessages(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+  async listMessages(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() page: PageArgs) {
     const result = await this.messages.list(actor, id, page);
     return { data: result.data.map(toTicketMessage), nextCursor: result.nextCursor };
   }
@@ -84,7 +85,7 @@ export class TicketsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'The audit trail', description: 'Every change, in order, with actor, type, before, after, at.' })
   @ApiOkResponse({ type: TicketEventList })
-  async listEvents(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() page: PageArgs) {
+  async listEvents(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() page: PageArgs) {
     const result = await this.messages.listEvents(actor, id, page);
     return { data: result.data.map(toTicketEvent), nextCursor: result.nextCursor };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import {Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -7,6 +7,7 @@ import { IfMatch } from '../common/http/etag.js';
 import { CreateTierInput, UpdateTierBody } from './dto/tier.input.js';
 import { Tier, toTier } from './tier.model.js';
 import { TiersService } from './tiers.service.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 class TierList {
   /** Every tier, by level. */
@@ -38,7 +39,7 @@ export class TiersController {
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Get a tier' })
   @ApiOkResponse({ type: Tier })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Tier> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Tier> {
     return toTier(await this.tiers.findOne(actor, id));
   }
 
@@ -46,7 +47,7 @@ export class TiersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change a tier', description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: Tier })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateTierBody, @IfMatch() expectedVersion?: number): Promise<Tier> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateTierBody, @IfMatch() expectedVersion?: number): Promise<Tier> {
     return toTier(await this.tiers.update(actor, id, input, expectedVersion));
   }
 
@@ -55,7 +56,7 @@ export class TiersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a tier', description: 'Admin only; refused (409) while it holds open tickets.' })
   @ApiNoContentResponse()
-  async remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.tiers.remove(actor, id);
   }
 
@@ -64,7 +65,7 @@ export class TiersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Add an agent to a tier', description: 'Admin only; idempotent.' })
   @ApiNoContentResponse()
-  async addMember(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Param('userId', ParseUUIDPipe) userId: string): Promise<void> {
+  async addMember(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string): Promise<void> {
     await this.tiers.addMember(actor, id, userId);
   }
 
@@ -73,7 +74,7 @@ export class TiersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove an agent from a tier', description: 'Admin only; idempotent.' })
   @ApiNoContentResponse()
-  async removeMember(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Param('userId', ParseUUIDPipe) userId: string): Promise<void> {
+  async removeMember(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string): Promise<void> {
     await this.tiers.removeMember(actor, id, userId);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import {Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -9,6 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { UpdateOrganizationInput } from './dto/update-organization.input.js';
 import { Organization, toOrganization } from './organization.model.js';
 import { OrganizationsService } from './organizations.service.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const OrganizationList = Paginated(Organization);
 
@@ -30,7 +31,7 @@ export class OrganizationsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Get an organization', description: 'Staff see any; a customer only their own.' })
   @ApiOkResponse({ type: Organization })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Organization> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Organization> {
     return toOrganization(await this.organizations.findOne(actor, id));
   }
 
@@ -40,7 +41,7 @@ export class OrganizationsController {
   @ApiOkResponse({ type: Organization })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() input: UpdateOrganizationInput,
     @IfMatch() expectedVersion?: number,
   ): Promise<Organization> {

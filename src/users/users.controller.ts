@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import {Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
@@ -9,6 +9,7 @@ import { ListUsersArgs } from './dto/list-users.args.js';
 import { UpdateUserInput } from './dto/update-user.input.js';
 import { toUser, User } from './user.model.js';
 import { UsersService } from './users.service.js';
+import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const UserList = Paginated(User);
 
@@ -30,7 +31,7 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Get a user', description: 'Admin only.' })
   @ApiOkResponse({ type: User })
-  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<User> {
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<User> {
     return toUser(await this.users.findOne(actor, id));
   }
 
@@ -38,7 +39,7 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: "Change a user's role or deactivate them", description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: User })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateUserInput, @IfMatch() expectedVersion?: number): Promise<User> {
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateUserInput, @IfMatch() expectedVersion?: number): Promise<User> {
     return toUser(await this.users.update(actor, id, input, expectedVersion));
   }
 }

@@ -34,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal error',
+  SERVICE_UNAVAILABLE: 'Service unavailable',
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

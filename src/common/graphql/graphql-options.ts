@@ -5,6 +5,7 @@ import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { formatGraphqlError } from './format-error.js';
+import { refuseMalformedIds } from './id-arguments.js';
 import type { LoaderRegistry } from './loader.registry.js';
 
 // graphql-ws sends errors as graphql-js made them (Apollo's formatError never sees them): give them the same codes and
@@ -30,6 +31,8 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // Ids are checked before any resolver runs: a malformed one never reaches SQL.
+    transformSchema: refuseMalformedIds,
     introspection: g.introspection,
     graphiql: false,
     // armor is typed against Apollo's ESM build, Nest against its CJS build: same objects at run time.

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { Actor } from '../../../src/auth/actor';
 import { CurrentActor } from '../../../src/auth/current-actor.decorator';
 import { Roles } from '../../../src/auth/roles.decorator';
 import { IfMatch } from '../../../src/common/http/etag';
 import { CreateProbeInput, ListProbesArgs, UpdateProbeInput } from './probe.dto';
 import { ProbeService } from './probe.service';
+import { ParseIdPipe } from '../../../src/common/validation/parse-id.pipe';
 
 @Controller('probes')
 export class ProbeController {
@@ -31,13 +32,13 @@ export class ProbeController {
 
   @Get(':id')
   @Roles('customer', 'agent', 'admin')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string) {
     return this.probes.findOne(actor, id);
   }
 
   @Patch(':id')
   @Roles('customer', 'agent', 'admin')
-  update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateProbeInput, @IfMatch() expected?: number) {
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateProbeInput, @IfMatch() expected?: number) {
     return this.probes.update(actor, id, input, expected);
   }
 
