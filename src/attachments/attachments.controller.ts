@@ -16,6 +16,8 @@ import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.dec
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const AttachmentList = Paginated(Attachment);
+// Whatever a browser makes of the bytes, opened directly they load nothing and run no script.
+const SANDBOX = "default-src 'none'; sandbox";
 
 @ApiTags('attachments')
 @Controller()
@@ -68,7 +70,7 @@ export class AttachmentsController {
       .header('Content-Type', meta.contentType)
       .header('Content-Disposition', contentDisposition(meta.filename))
       .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .header('Content-Security-Policy', SANDBOX)
       .header('Cache-Control', 'private, no-cache')
       .header('ETag', etag)
       .header('Accept-Ranges', 'bytes');
@@ -94,7 +96,11 @@ export class AttachmentsController {
     const count = lines === undefined ? 200 : Number(lines);
     if (!Number.isInteger(count) || count < 1 || count > 1000) throw DomainError.validation([{ field: 'lines', message: 'lines must be an integer from 1 to 1000' }]);
     const text = await this.attachments.preview(actor, id, count);
-    return void reply.header('Content-Type', 'text/plain; charset=utf-8').header('X-Content-Type-Options', 'nosniff').send(text);
+    return void reply
+      .header('Content-Type', 'text/plain; charset=utf-8')
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', SANDBOX)
+      .send(text);
   }
 }
 

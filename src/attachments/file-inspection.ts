@@ -26,9 +26,14 @@ const BINARY: Record<string, { kind: AttachmentKind; extensions: string[]; compr
   'application/zip': { kind: 'archive', extensions: ['zip'], compressed: 'zip' },
   'application/gzip': { kind: 'archive', extensions: ['gz', 'gzip', 'tgz'], compressed: 'gzip' },
 };
-// Text is stored and served as plain text whatever it is named (served as a download with nosniff, it cannot run);
-// these names keep a JSON type.
-const JSON_TEXT: Record<string, string> = { json: 'application/json', har: 'application/json', ndjson: 'application/x-ndjson', jsonl: 'application/x-ndjson' };
+// Text is a log only under these names ('' = no extension), with the type it is served as. Any other name is refused:
+// served with nosniff it cannot run in the browser, but saved as `.html`, `.hta`, `.bat` or `.ps1` it runs on a
+// double-click. Nothing opens a file without an extension, and syslog-style names (`messages`, `dmesg`) are common.
+const TEXT: Record<string, string> = {
+  '': 'text/plain; charset=utf-8', log: 'text/plain; charset=utf-8', txt: 'text/plain; charset=utf-8', csv: 'text/csv; charset=utf-8',
+  json: 'application/json', har: 'application/json', ndjson: 'application/x-ndjson', jsonl: 'application/x-ndjson',
+};
+const TEXT_NAMES = Object.keys(TEXT).filter(Boolean).map((e) => `.${e}`).join(', ') + ' or have no extension';
 // Markup a browser would render or run: refused even though it is text.
 const MARKUP = /^\s*(<!doctype\s+html|<html|<head|<body|<script|<svg|<\?xml|<iframe|<object)/i;
 
@@ -52,7 +57,8 @@ export async function inspect(head: Buffer, filename: string, declaredType: stri
   }
   if (!isText(head)) throw unsupported('Unrecognised binary content');
   if (MARKUP.test(head.toString('utf8', 0, 1024))) throw unsupported('HTML, SVG and XML documents are not accepted');
-  const contentType = JSON_TEXT[ext] ?? 'text/plain; charset=utf-8';
+  const contentType = Object.hasOwn(TEXT, ext) ? TEXT[ext] : null;
+  if (!contentType) throw unsupported(`Text files named .${ext} are not accepted; logs must be ${TEXT_NAMES}`);
   if (declared && declared !== 'application/octet-stream' && !declared.startsWith('text/') && !declared.includes('json')) {
     throw unsupported(`The content is text but was sent as ${declared}`);
   }

@@ -7,7 +7,7 @@ const MAX_LENGTH = 200;
 
 /**
  * The client's filename, kept only as display metadata: no directory parts (either slash), no control or direction
- * characters, no leading dots, bounded length (the extension kept). Never used as a storage path.
+ * characters, no leading or trailing dots, bounded length (the extension kept). Never used as a storage path.
  */
 export function sanitizeFilename(raw: string | undefined): string {
   const name = basename((raw ?? '').replace(/\\/g, '/'))
@@ -15,7 +15,7 @@ export function sanitizeFilename(raw: string | undefined): string {
     .replace(UNSAFE, '')
     .replace(/[<>:"|?*]/g, '_')
     .replace(/^[.\s]+/, '')
-    .trim();
+    .replace(/[.\s]+$/, ''); // Windows drops trailing dots and spaces on save: "run.bat." would land as run.bat
   if (!name) return 'file';
   if (name.length <= MAX_LENGTH) return name;
   const dot = name.lastIndexOf('.');

@@ -138,12 +138,12 @@ describe.each(['local', 's3'] as const)('Attachments over HTTP (e2e, %s storage)
   it('filenames are stored sanitised: no path, no control or direction characters', async () => {
     const res = await upload(customer, [
       { data: Buffer.from('root:x:0:0\n'), filename: '../../etc/passwd' },
-      { data: Buffer.from('not an exe\n'), filename: 'a\u202Egnp.exe' },
-      { data: Buffer.from('x\n'), filename: '..\\..\\windows\\win.ini' },
+      { data: Buffer.from('not a pdf\n'), filename: 'invoice\u202Efdp.txt' },
+      { data: Buffer.from('x\n'), filename: '..\\..\\windows\\setup.log. . ' },
     ]).expect(201);
-    expect(res.body.data.map((a: { filename: string }) => a.filename)).toEqual(['passwd', 'agnp.exe', 'win.ini']);
+    expect(res.body.data.map((a: { filename: string }) => a.filename)).toEqual(['passwd', 'invoicefdp.txt', 'setup.log']);
     const download = await request(t.url).get(`/v1/attachments/${res.body.data[1].id}/content`).set('Authorization', customer.auth).expect(200);
-    expect(download.headers['content-disposition']).toBe('attachment; filename=agnp.exe');
+    expect(download.headers['content-disposition']).toBe('attachment; filename=invoicefdp.txt');
   });
 
   it('visibility: files on internal notes and staff uploads not yet attached are invisible to customers (404); other customers see nothing', async () => {
