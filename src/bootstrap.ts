@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { DomainError, type FieldError } from './common/errors/domain-error.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './common/errors/problem.js';
 import { APP_LOGGER, logRequests } from './common/http/logger-options.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
+import { MAX_BODY_DEPTH, pathBeyondDepth } from './common/validation/json-limits.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import type { EntityClass } from './database/database.module.js';
@@ -68,6 +71,17 @@ function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void 
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
+  // A JSON body nested past MAX_BODY_DEPTH is refused before anything recursive (class-transformer, the idempotency
+  // fingerprint, JSON.stringify) walks it: 10,000 levels overflowed the stack and answered 500. JSON.parse is iterative.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const refusal = tooDeep(request.routeOptions.url === '/graphql', request.body);
+    if (!refusal) return;
+    const error = DomainError.validation([refusal]);
+    if (request.routeOptions.url === '/graphql') {
+      return reply.status(400).send({ errors: [{ message: error.detail, extensions: { code: error.code, status: 400, errors: error.errors } }] });
+    }
+    return reply.status(400).type(PROBLEM_CONTENT_TYPE).send({ ...toProblem(error).problem, instance: request.url });
+  });
   // A GraphQL batch is capped so one HTTP request cannot carry unbounded work.
   fastify.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== '/graphql' || !Array.isArray(request.body)) return;
@@ -76,4 +90,14 @@ function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void 
       return reply.status(400).send({ errors: [{ message, extensions: { code: 'VALIDATION_FAILED', status: 400 } }] });
     }
   });
+}
+
+/** The field a too-deep JSON body names: its top-level key (REST), or the variable and its field (GraphQL). */
+function tooDeep(graphql: boolean, body: unknown): FieldError | null {
+  const path = pathBeyondDepth(body, MAX_BODY_DEPTH);
+  if (!path) return null;
+  const inItem = Array.isArray(body) ? path.slice(1) : path; // a GraphQL batch: the operation's own path
+  const named = graphql && inItem[0] === 'variables' ? inItem.slice(1, 3) : inItem.slice(0, 1);
+  const field = named.length && typeof named[0] === 'string' ? named.join('.') : 'body';
+  return { field, message: `${field} may be nested at most ${MAX_BODY_DEPTH} levels deep` };
 }

@@ -1,7 +1,9 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { JSONObjectScalar } from '../../common/graphql/json.scalar.js';
+import { IsBoundedJson } from '../../common/validation/is-bounded-json.js';
+import { BOUNDED_JSON_DESCRIPTION, JSON_FIELD_LIMITS } from '../../common/validation/json-limits.js';
 import { MESSAGE_VISIBILITIES, type MessageVisibility } from '../ticket-message.entity.js';
 import {
   TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
@@ -55,8 +57,9 @@ export class CreateTicketInput {
   @IsOptional() @ArrayMaxSize(20) @ArrayUnique() @Matches(TAG, { each: true, message: 'each tag must be 1–50 letters, digits or _ : . -' })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, maxProperties: 50 }) @Field(() => JSONObjectScalar, { nullable: true })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, maxProperties: JSON_FIELD_LIMITS.maxKeys, description: BOUNDED_JSON_DESCRIPTION })
+  @Field(() => JSONObjectScalar, { nullable: true, description: BOUNDED_JSON_DESCRIPTION })
+  @IsOptional() @IsBoundedJson()
   customFields?: Record<string, unknown>;
 
   /** A closed ticket this one follows up. */
@@ -96,8 +99,9 @@ export class UpdateTicketInput {
   @IsOptional() @ArrayMaxSize(20) @ArrayUnique() @Matches(TAG, { each: true, message: 'each tag must be 1–50 letters, digits or _ : . -' })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, maxProperties: 50 }) @Field(() => JSONObjectScalar, { nullable: true })
-  @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, maxProperties: JSON_FIELD_LIMITS.maxKeys, description: BOUNDED_JSON_DESCRIPTION })
+  @Field(() => JSONObjectScalar, { nullable: true, description: BOUNDED_JSON_DESCRIPTION })
+  @IsOptional() @IsBoundedJson()
   customFields?: Record<string, unknown>;
 }
 
