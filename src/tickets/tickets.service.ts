@@ -18,8 +18,9 @@ import { TicketAccess, type TicketScope } from './ticket-access.js';
 import { assertTransition, type TicketStatus } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
 
-// What a customer may set; anything else they send is refused, naming the field (no mass assignment).
-const CUSTOMER_CREATE_FIELDS = new Set(['subject', 'description', 'type', 'channel', 'customFields', 'followUpOfId']);
+// What a customer may set; anything else they send is refused, naming the field (no mass assignment). Not channel: it
+// is a routing input, set by the intake (web/api from the credential, email from the mailbox).
+const CUSTOMER_CREATE_FIELDS = new Set(['subject', 'description', 'type', 'customFields', 'followUpOfId']);
 const CUSTOMER_UPDATE_FIELDS = new Set(['subject', 'description']);
 const AUDITED_FIELDS = ['subject', 'description', 'status', 'priority', 'type', 'assigneeId', 'tags', 'customFields'] as const;
 

@@ -12,6 +12,8 @@ import {
 import { MessageVisibilityEnum, TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from '../ticket.enums.js';
 
 const TAG = /^[\p{L}\p{N}_:.-]{1,50}$/u;
+// Shared by both contracts; OpenAPI also puts it on the TicketChannel enum, so it reads true wherever a channel appears.
+const CHANNEL_DESCRIPTION = 'How the ticket came in: set by the intake (web or api from the credential, email from the mailbox); only agents and admins may give it';
 
 @InputType()
 export class CreateTicketInput {
@@ -32,7 +34,9 @@ export class CreateTicketInput {
   @IsOptional() @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
-  @ApiPropertyOptional({ enum: TICKET_CHANNELS, enumName: 'TicketChannel' }) @Field(() => TicketChannelEnum, { nullable: true })
+  /** How the ticket came in: set by the intake (web or api from the credential, email from the mailbox); only agents and admins may give it. */
+  @ApiPropertyOptional({ enum: TICKET_CHANNELS, enumName: 'TicketChannel', description: CHANNEL_DESCRIPTION })
+  @Field(() => TicketChannelEnum, { nullable: true, description: CHANNEL_DESCRIPTION })
   @IsOptional() @IsIn(TICKET_CHANNELS)
   channel?: TicketChannel;
 
