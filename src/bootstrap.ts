@@ -8,7 +8,7 @@ import { DomainError, type FieldError } from './common/errors/domain-error.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './common/errors/problem.js';
 import { APP_LOGGER, logRequests } from './common/http/logger-options.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
-import { MAX_BODY_DEPTH, pathBeyondDepth } from './common/validation/json-limits.js';
+import { documentNesting, MAX_BODY_DEPTH, MAX_DOCUMENT_NESTING, pathBeyondDepth } from './common/validation/json-limits.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import type { EntityClass } from './database/database.module.js';
@@ -73,11 +73,13 @@ function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void 
   });
   // A JSON body nested past MAX_BODY_DEPTH is refused before anything recursive (class-transformer, the idempotency
   // fingerprint, JSON.stringify) walks it: 10,000 levels overflowed the stack and answered 500. JSON.parse is iterative.
+  // Likewise a GraphQL document, before graphql-js's recursive parser sees it.
   fastify.addHook('preValidation', async (request, reply) => {
-    const refusal = tooDeep(request.routeOptions.url === '/graphql', request.body);
+    const graphql = request.routeOptions.url === '/graphql';
+    const refusal = tooDeep(graphql, request.body) ?? (graphql ? tooNested(request.body, request.query) : null);
     if (!refusal) return;
     const error = DomainError.validation([refusal]);
-    if (request.routeOptions.url === '/graphql') {
+    if (graphql) {
       return reply.status(400).send({ errors: [{ message: error.detail, extensions: { code: error.code, status: 400, errors: error.errors } }] });
     }
     return reply.status(400).type(PROBLEM_CONTENT_TYPE).send({ ...toProblem(error).problem, instance: request.url });
@@ -100,4 +102,11 @@ function tooDeep(graphql: boolean, body: unknown): FieldError | null {
   const named = graphql && inItem[0] === 'variables' ? inItem.slice(1, 3) : inItem.slice(0, 1);
   const field = named.length && typeof named[0] === 'string' ? named.join('.') : 'body';
   return { field, message: `${field} may be nested at most ${MAX_BODY_DEPTH} levels deep` };
+}
+
+/** A GraphQL document (the body's, each of a batch, or GET's query string) nested past what any real query needs. */
+function tooNested(body: unknown, query: unknown): FieldError | null {
+  const documents = [...(Array.isArray(body) ? body : [body]), query].map((b) => (b as { query?: unknown } | null | undefined)?.query);
+  if (!documents.some((d) => typeof d === 'string' && documentNesting(d) > MAX_DOCUMENT_NESTING)) return null;
+  return { field: 'query', message: `query may nest brackets at most ${MAX_DOCUMENT_NESTING} levels deep` };
 }

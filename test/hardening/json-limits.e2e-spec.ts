@@ -152,6 +152,28 @@ describe('Free-form JSON limits (e2e)', () => {
       await stillServes();
     });
 
+    it.each([
+      ['an inline literal of 2,000 levels', `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(2_000)} }) { id } }`],
+      ['a selection 2,000 levels deep', `{ me ${'{ id '.repeat(2_000)}${'}'.repeat(2_000)} }`],
+      ['a list literal 5,000 levels deep', `{ tickets(filter: { status: ${'['.repeat(5_000)}${']'.repeat(5_000)} }) { edges { cursor } } }`],
+    ])('%s → 400 VALIDATION_FAILED naming query before the parser recurses into it', async (_, query) => {
+      const res = await gql(customer, query);
+      expect(res.status).toBe(400);
+      expect(errorOf(res)).toEqual(['VALIDATION_FAILED', 'query']);
+      await stillServes();
+    });
+
+    it('GET /graphql with a document nested past 128 brackets → 400 naming query; 128 are parsed', async () => {
+      const get = (levels: number) => request(t.url).get('/graphql').set('Authorization', customer.auth).set('Apollo-Require-Preflight', 'true')
+        .query({ query: `{ tickets(filter: { status: ${'['.repeat(levels - 3)}${']'.repeat(levels - 3)} }) { edges { cursor } } }` });
+      const deep = await get(129);
+      expect(deep.status).toBe(400);
+      expect(errorOf(deep)).toEqual(['VALIDATION_FAILED', 'query']);
+      const parsed = await get(128);
+      expect(parsed.status).toBeLessThan(500);
+      expect(errorOf(parsed)).not.toEqual(['VALIDATION_FAILED', 'query']);
+    });
+
     it('updateTicket at the limits succeeds; one key over is refused', async () => {
       const { id } = await ticket(t, admin, { requesterId: customer.id, tierId: firstLine.id });
       const UPDATE = 'mutation($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { customFields } }';

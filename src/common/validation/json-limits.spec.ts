@@ -1,6 +1,6 @@
 import { parseValue } from 'graphql';
 import { JSONObjectScalar } from '../graphql/json.scalar';
-import { jsonFieldViolation, pathBeyondDepth } from './json-limits';
+import { documentNesting, jsonFieldViolation, pathBeyondDepth } from './json-limits';
 
 const nested = (levels: number): unknown => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`);
 
@@ -58,5 +58,14 @@ describe('JSONObjectScalar', () => {
   it('refuses what is not an object, and variables inside a literal', () => {
     expect(() => literal('[1]')).toThrow('JSONObject must be an object');
     expect(() => literal('{ a: $v }')).toThrow('JSONObject cannot represent Variable');
+  });
+});
+
+describe('documentNesting', () => {
+  it('counts the deepest brackets of a GraphQL document, skipping strings, block strings and comments', () => {
+    expect(documentNesting('{ me { id } }')).toBe(2);
+    expect(documentNesting('query($a: [ID!]) { t(ids: [[1]]) { x } }')).toBe(4);
+    expect(documentNesting('{ a(s: "{{{{[[[(") b(s: """ {{{ \\""" [[[ """) # {{{{\n }')).toBe(2);
+    expect(documentNesting(`{ a(v: ${'['.repeat(100_000)}${']'.repeat(100_000)}) }`)).toBe(100_002);
   });
 });

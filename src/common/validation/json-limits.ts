@@ -46,3 +46,34 @@ export function jsonFieldViolation(value: unknown, field: string): string | null
 export const BOUNDED_JSON_DESCRIPTION =
   `Free-form JSON object: at most ${JSON_FIELD_LIMITS.maxDepth} levels deep, ${JSON_FIELD_LIMITS.maxKeys} keys in any one object, ` +
   `${JSON_FIELD_LIMITS.maxBytes / 1024} KiB as JSON`;
+
+/** Brackets a GraphQL document may nest (selections, arguments, list and object literals): room for every real query. */
+export const MAX_DOCUMENT_NESTING = 128;
+
+/**
+ * How deep a GraphQL document's brackets nest, read iteratively before anything parses it: graphql-js's parser recurses
+ * once per level and overflowed the stack on a deep inline literal. Strings, block strings and comments are skipped.
+ */
+export function documentNesting(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '"') {
+      if (text.startsWith('"""', i)) {
+        i += 3;
+        while (i < text.length && !(text.startsWith('"""', i) && text[i - 1] !== '\\')) i++;
+        i += 2;
+      } else {
+        for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      }
+    } else if (c === '{' || c === '[' || c === '(') {
+      max = Math.max(max, ++depth);
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+    }
+  }
+  return max;
+}
