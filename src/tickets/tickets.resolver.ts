@@ -87,24 +87,26 @@ export class TicketsResolver {
     return this.stream.subscribe(actor, { ticketId, after });
   }
 
+  // Nested fields read through services with the request's actor (the loaders carry it), under the same field-level
+  // rules as REST: a customer sees other people by name only, no tiers, and only their own organization.
   @ResolveField(() => User)
   requester(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
-    return loaders.userById.load(ticket.requesterId);
+    return loaders.userView.load(ticket.requesterId);
   }
 
   @ResolveField(() => User, { nullable: true })
   assignee(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
-    return ticket.assigneeId ? loaders.userById.load(ticket.assigneeId) : null;
+    return ticket.assigneeId ? loaders.userView.load(ticket.assigneeId) : null;
   }
 
-  @ResolveField(() => Tier, { nullable: true })
+  @ResolveField(() => Tier, { nullable: true, description: 'Null for customers, who cannot read tiers.' })
   tier(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
-    return loaders.tierById.load(ticket.tierId);
+    return loaders.tierView.load(ticket.tierId);
   }
 
-  @ResolveField(() => Organization, { nullable: true })
+  @ResolveField(() => Organization, { nullable: true, description: "Null for a customer unless it is the customer's own." })
   organization(@Parent() ticket: Ticket, @Context('loaders') loaders: Loaders) {
-    return ticket.organizationId ? loaders.organizationById.load(ticket.organizationId) : null;
+    return ticket.organizationId ? loaders.organizationView.load(ticket.organizationId) : null;
   }
 
   @ResolveField(() => [TicketMessage], { description: 'Customers see public replies only.' })

@@ -6,32 +6,34 @@ import { Organization, toOrganization } from './organization.model.js';
 import { OrganizationsController } from './organizations.controller.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
 import { OrganizationsService } from './organizations.service.js';
-import { toUser, User } from './user.model.js';
+import { toUserView, User } from './user.model.js';
+import { UserViewsService } from './user-views.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersResolver } from './users.resolver.js';
 import { UsersService } from './users.service.js';
 
 declare module '../common/graphql/loader.registry.js' {
   interface Loaders {
-    userById: DataLoader<string, User | null>;
-    organizationById: DataLoader<string, Organization | null>;
+    /** A user as the request's actor may see them. */
+    userView: DataLoader<string, User | null>;
+    /** An organization the request's actor may see; null otherwise. */
+    organizationView: DataLoader<string, Organization | null>;
   }
 }
 
 @Module({
   controllers: [UsersController, OrganizationsController],
-  providers: [UsersService, OrganizationsService, UsersResolver, OrganizationsResolver],
+  providers: [UsersService, OrganizationsService, UserViewsService, UsersResolver, OrganizationsResolver],
   exports: [UsersService, OrganizationsService],
 })
 export class UsersModule implements OnModuleInit {
   constructor(
     private readonly loaders: LoaderRegistry,
-    private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
+    private readonly views: UserViewsService,
   ) {}
 
   onModuleInit(): void {
-    this.loaders.register('userById', () => loaderById(async (ids) => (await this.users.findManyByIds(ids)).map(toUser)));
-    this.loaders.register('organizationById', () => loaderById(async (ids) => (await this.organizations.findManyByIds(ids)).map(toOrganization)));
+    this.loaders.register('userView', (actor) => loaderById(async (ids) => (await this.views.usersFor(actor(), ids)).map(toUserView)));
+    this.loaders.register('organizationView', (actor) => loaderById(async (ids) => (await this.views.organizationsFor(actor(), ids)).map(toOrganization)));
   }
 }

@@ -44,6 +44,6 @@ export class UsersResolver {
 
   @ResolveField(() => Organization, { nullable: true })
   organization(@Parent() user: User, @Context('loaders') loaders: Loaders) {
-    return user.organizationId ? loaders.organizationById.load(user.organizationId) : null;
+    return user.organizationId ? loaders.organizationView.load(user.organizationId) : null;
   }
 }

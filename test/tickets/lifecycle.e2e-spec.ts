@@ -52,8 +52,9 @@ describe('Ticket lifecycle (e2e)', () => {
   });
 
   it('GraphQL: createTicket, updateTicket with expectedVersion, addTicketMessage, ticket with nested fields', async () => {
-    const mine = await gql(t, customer, 'mutation { createTicket(input: { subject: "VPN down", description: "Cannot connect" }) { id status requester { id } tier { level } } }');
-    expect(mine.body.data.createTicket).toMatchObject({ status: 'new', requester: { id: customer.id }, tier: { level: 1 } });
+    // Customers cannot read tiers (as in REST): the level shows in escalationLevel, the tier object is null.
+    const mine = await gql(t, customer, 'mutation { createTicket(input: { subject: "VPN down", description: "Cannot connect" }) { id status escalationLevel requester { id } tier { level } } }');
+    expect(mine.body.data.createTicket).toMatchObject({ status: 'new', escalationLevel: 1, requester: { id: customer.id }, tier: null });
     const created = await gql(t, admin, `mutation { createTicket(input: { subject: "VPN down", description: "Cannot connect", requesterId: "${customer.id}", tierId: "${firstLine.id}" }) { id version } }`);
     const { id } = created.body.data.createTicket;
     const stale = await gql(t, agent, 'mutation($id: ID!) { updateTicket(id: $id, input: { priority: high }, expectedVersion: 7) { id } }', { id });

@@ -3,6 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { ServerOptions } from 'graphql-ws';
+import type { Actor } from '../../auth/actor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { formatGraphqlError } from './format-error.js';
 import { refuseMalformedIds } from './id-arguments.js';
@@ -52,7 +53,9 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
         const authorization = params.Authorization ?? params.authorization;
         return { req: { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } }, loaders: loaders.create() };
       }
-      return { req: request.req ?? request, reply, loaders: loaders.create() };
+      const req = (request.req ?? request) as { user?: Actor };
+      // The guard sets req.user only when the operation's resolver runs: the loaders read it then, not now.
+      return { req, reply, loaders: loaders.create(() => req.user) };
     },
   };
 }
