@@ -3,16 +3,22 @@ import { newId } from '../common/ids.js';
 
 export const ATTACHMENT_KINDS = ['image', 'log', 'document', 'archive', 'other'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+/** `pending` while the bytes are being written (size 0, sha256 ''); `stored` once they all are. Only stored rows are read. */
+export type AttachmentStatus = 'pending' | 'stored';
 
 /**
  * A file uploaded to a ticket. The bytes live in attachment storage under `storageKey` (generated, never the client's
  * name); `filename` is the client's name, sanitised, kept only as metadata. Until linked to a message or an
  * information-request answer it is "unattached": visible to its uploader and staff, collected after 24 h.
+ * The row is inserted before the bytes are written, as `pending`: storage never holds bytes without a row, so a crash
+ * mid-upload leaves a pending row (and maybe bytes) for the sweep to remove, not files nobody knows about.
  */
 @Entity('attachment')
 @Index('ix_attachment_ticket_created', ['ticketId', 'createdAt', 'id'])
 @Index('ix_attachment_message', ['messageId'])
 @Index('ix_attachment_unattached_created', ['createdAt'], { where: '"messageId" IS NULL AND "infoRequestId" IS NULL' })
+@Index('ix_attachment_pending_created', ['createdAt'], { where: `"status" = 'pending'` })
+@Index('ix_attachment_storage_key', ['storageKey'], { unique: true })
 export class AttachmentEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'uuid' }) ticketId!: string;
@@ -29,6 +35,7 @@ export class AttachmentEntity {
   @Column({ type: 'int', nullable: true }) width!: number | null;
   @Column({ type: 'int', nullable: true }) height!: number | null;
   @Column({ type: 'text' }) storageKey!: string;
+  @Column({ type: 'text' }) status!: AttachmentStatus;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 
   @BeforeInsert() assignId(): void {

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+import { newId } from '../common/ids.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventsService } from '../events/events.service.js';
@@ -11,6 +12,7 @@ import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketAccess, type TicketScope } from '../tickets/ticket-access.js';
 import { TicketEntity } from '../tickets/ticket.entity.js';
 import { AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
+import type { Inspection } from './file-inspection.js';
 import { sanitizeFilename } from './filename.js';
 import { AttachmentStorage, type ByteRange } from './storage/attachment-storage.js';
 import { storeFile, type StoredFile } from './upload-stream.js';
@@ -44,12 +46,18 @@ export class AttachmentsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Streams every `file` part to storage; the request is all-or-nothing (a failed part removes the others). */
+  /**
+   * Streams every `file` part to storage; the request is all-or-nothing (a failed part removes the others). Each file's
+   * row is inserted as `pending` once its type is known and before its first byte is written, and becomes `stored`
+   * with the `ticket.attachment_added` event: storage never holds bytes no row names, whatever crashes when.
+   */
   async upload(actor: Actor, ticketId: string, parts: AsyncIterable<UploadPart>): Promise<AttachmentEntity[]> {
     const ticket = await this.access.findVisible(actor, ticketId);
     if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
     const { maxBytes, maxDecompressedBytes } = this.config.attachments;
-    const stored: (StoredFile & { filename: string })[] = [];
+    const reserved = new Map<string, AttachmentEntity>(); // by storage key
+    const stored: StoredFile[] = [];
+    let rows: AttachmentEntity[];
     try {
       for await (const part of parts) {
         if (part.fieldname !== 'file') {
@@ -57,18 +65,22 @@ export class AttachmentsService {
           throw DomainError.validation([{ field: part.fieldname, message: 'only parts named "file" are accepted' }]);
         }
         const filename = sanitizeFilename(part.filename);
-        stored.push({ ...(await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes })), filename });
+        stored.push(await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes }, async (inspection) => {
+          const row = await this.reserve(actor, ticketId, filename, inspection);
+          reserved.set(row.storageKey, row);
+          return row.storageKey;
+        }));
       }
       if (stored.length === 0) throw DomainError.validation([{ field: 'file', message: 'send at least one part named "file"' }]);
-      const rows = await this.dataSource.transaction(async (em) => {
+      rows = await this.dataSource.transaction(async (em) => {
         const locked = await em.findOneOrFail(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
         const created: AttachmentEntity[] = [];
         for (const s of stored) {
-          const row = em.create(AttachmentEntity, {
-            ticketId, uploaderId: actor.id, filename: s.filename, contentType: s.inspection.contentType, size: String(s.size), sha256: s.sha256,
-            kind: s.inspection.kind, width: s.inspection.width, height: s.inspection.height, storageKey: s.storageKey, messageId: null, infoRequestId: null,
-          });
-          created.push(await em.save(row));
+          const row = Object.assign(reserved.get(s.storageKey)!, { status: 'stored', size: String(s.size), sha256: s.sha256 });
+          const { affected } = await em.update(AttachmentEntity, { id: row.id, status: 'pending' }, { status: row.status, size: row.size, sha256: row.sha256 });
+          // The sweep took a row pending for longer than its cut-off (and maybe the bytes with it).
+          if (affected !== 1) throw new DomainError('CONFLICT', 'The upload took too long and was discarded; send it again', [{ field: 'file', message: `${row.filename} was discarded` }]);
+          created.push(row);
           // A staff upload may be meant for an internal note: its name reaches customers only once a public message carries it.
           await this.events.record(em, locked, {
             type: 'ticket.attachment_added', actorId: actor.id, internal: isStaff(actor),
@@ -77,23 +89,23 @@ export class AttachmentsService {
         }
         return created;
       });
-      this.outbox.poke();
-      return rows;
     } catch (error) {
-      await Promise.all(stored.map((s) => this.storage.delete(s.storageKey).catch(() => undefined)));
+      await this.discard([...reserved.values()]);
       throw error;
     }
+    this.outbox.poke();
+    return rows;
   }
 
   async findOne(actor: Actor, id: string): Promise<AttachmentEntity> {
-    const attachment = await this.dataSource.getRepository(AttachmentEntity).findOneBy({ id });
+    const attachment = await this.dataSource.getRepository(AttachmentEntity).findOneBy({ id, status: 'stored' });
     if (!attachment || !(await this.visibleTo(actor, await this.access.scopeOf(actor), [attachment])).length) throw DomainError.notFound('Attachment');
     return attachment;
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<AttachmentEntity>> {
     await this.access.findVisible(actor, ticketId);
-    const qb = this.dataSource.getRepository(AttachmentEntity).createQueryBuilder('a').where('a."ticketId" = :ticketId', { ticketId });
+    const qb = this.dataSource.getRepository(AttachmentEntity).createQueryBuilder('a').where('a."ticketId" = :ticketId', { ticketId }).andWhere(`a.status = 'stored'`);
     if (!isStaff(actor)) {
       qb.leftJoin('ticket_message', 'm', 'm.id = a."messageId"')
         .andWhere(`(m.visibility = 'public' OR a."infoRequestId" IS NOT NULL OR (a."messageId" IS NULL AND a."uploaderId" = :me))`, { me: actor.id });
@@ -141,7 +153,7 @@ export class AttachmentsService {
    */
   async assertHandoffFiles(em: EntityManager, ticketId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const found = new Set((await em.find(AttachmentEntity, { where: { id: In(ids), ticketId }, select: { id: true } })).map((a) => a.id));
+    const found = new Set((await em.find(AttachmentEntity, { where: { id: In(ids), ticketId, status: 'stored' }, select: { id: true } })).map((a) => a.id));
     const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `handoff.attachmentIds[${i}]`, message: `${id} is not a file of this ticket` }]));
     if (errors.length) throw DomainError.validation(errors);
   }
@@ -151,7 +163,7 @@ export class AttachmentsService {
     const keys: { storageKey: string }[] = await this.dataSource.transaction(async (em) => {
       const [rows] = await em.query(
         `DELETE FROM attachment WHERE id IN (
-           SELECT a.id FROM attachment a WHERE a."messageId" IS NULL AND a."infoRequestId" IS NULL AND a."createdAt" < $1
+           SELECT a.id FROM attachment a WHERE a."messageId" IS NULL AND a."infoRequestId" IS NULL AND a."createdAt" < $1 AND a.status = 'stored'
              -- handed over with an escalation: referenced, so kept
              AND NOT EXISTS (SELECT 1 FROM ticket_escalation x WHERE x."ticketId" = a."ticketId" AND x.handoff->'attachmentIds' ? a.id::text)
            ORDER BY a."createdAt" LIMIT ${batch} FOR UPDATE OF a SKIP LOCKED)
@@ -164,8 +176,35 @@ export class AttachmentsService {
     return keys.length;
   }
 
+  /**
+   * Removes what interrupted uploads left behind before `cutoff`: pending rows created before it, with their bytes;
+   * then stored objects no row names and temp files, last written before it. Safe beside running uploads: an upload
+   * inserts its row before its first byte, so bytes without a row never belong to one still going.
+   */
+  async sweep(cutoff: Date): Promise<{ pending: number; unreferenced: number; incomplete: number }> {
+    let pending = 0;
+    for (;;) {
+      const removed = await this.removePending(cutoff);
+      if (removed === 0) break;
+      pending += removed;
+    }
+    let unreferenced = 0;
+    for await (const page of this.storage.list()) {
+      const old = page.filter((o) => o.writtenAt < cutoff).map((o) => o.key);
+      if (old.length === 0) continue;
+      const rows: { storageKey: string }[] = await this.dataSource.query(`SELECT "storageKey" FROM attachment WHERE "storageKey" = ANY($1::text[])`, [old]);
+      const named = new Set(rows.map((r) => r.storageKey));
+      for (const key of old.filter((k) => !named.has(k))) {
+        await this.storage.delete(key);
+        unreferenced++;
+      }
+    }
+    return { pending, unreferenced, incomplete: await this.storage.removeIncomplete(cutoff) };
+  }
+
   /** The attachments among `rows` the actor may see. */
   async visibleTo(actor: Actor, scope: TicketScope, rows: AttachmentEntity[]): Promise<AttachmentEntity[]> {
+    rows = rows.filter((a) => a.status === 'stored');
     if (rows.length === 0) return [];
     const tickets = await this.dataSource.getRepository(TicketEntity).findBy({ id: In([...new Set(rows.map((a) => a.ticketId))]) });
     const seen = new Set(tickets.filter((t) => this.access.canSee(scope, t)).map((t) => t.id));
@@ -183,9 +222,52 @@ export class AttachmentsService {
     });
   }
 
+  /** The row of a file about to be written, before its first byte; size and hash are placeholders until stored. */
+  private async reserve(actor: Actor, ticketId: string, filename: string, inspection: Inspection): Promise<AttachmentEntity> {
+    const repository = this.dataSource.getRepository(AttachmentEntity);
+    const row = repository.create({
+      id: newId(), ticketId, uploaderId: actor.id, filename, contentType: inspection.contentType, size: '0', sha256: '', kind: inspection.kind,
+      width: inspection.width, height: inspection.height, storageKey: newId(), status: 'pending', messageId: null, infoRequestId: null,
+    });
+    await repository.insert(row); // committed on its own: a crash from here on leaves a row the sweep finds
+    return row;
+  }
+
+  /**
+   * Undoes a failed upload: its rows still pending, then the bytes of every one of its rows that is gone (the sweep may
+   * have taken one while it was written). A row that became stored keeps its bytes, and whatever a failure here leaves
+   * (a pending row, or bytes without a row) is the sweep's.
+   */
+  private async discard(rows: AttachmentEntity[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    try {
+      await this.dataSource.query(`DELETE FROM attachment WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
+      const left = new Set((await this.dataSource.query(`SELECT id FROM attachment WHERE id = ANY($1::uuid[])`, [ids])).map((r: { id: string }) => r.id));
+      await Promise.all(rows.filter((r) => !left.has(r.id)).map((r) => this.storage.delete(r.storageKey).catch(() => undefined)));
+    } catch {
+      return; // the database is out of reach: the sweep removes the pending rows and their bytes later
+    }
+  }
+
+  /** Pending rows created before `cutoff`, a batch at a time: the rows (in a transaction), then their bytes. */
+  private async removePending(cutoff: Date, batch = 500): Promise<number> {
+    const keys: { storageKey: string }[] = await this.dataSource.transaction(async (em) => {
+      const [rows] = await em.query(
+        `DELETE FROM attachment WHERE id IN (
+           SELECT id FROM attachment WHERE status = 'pending' AND "createdAt" < $1 ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+         RETURNING "storageKey"`,
+        [cutoff],
+      );
+      return rows;
+    });
+    for (const { storageKey } of keys) await this.storage.delete(storageKey);
+    return keys.length;
+  }
+
   private async claim(em: EntityManager, actor: Actor, ticketId: string, ids: string[], field: string, link: Partial<AttachmentEntity>, kinds: AttachmentKind[] | null = null): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await em.find(AttachmentEntity, { where: { id: In(ids) }, lock: { mode: 'pessimistic_write' } });
+    const rows = await em.find(AttachmentEntity, { where: { id: In(ids), status: 'stored' }, lock: { mode: 'pessimistic_write' } });
     const errors: FieldError[] = [];
     ids.forEach((id, i) => {
       const row = rows.find((a) => a.id === id);

@@ -3,7 +3,6 @@ import { Readable, Transform, Writable, pipeline, type TransformCallback } from 
 import { createGunzip } from 'node:zlib';
 import { Parse as ParseZip } from 'unzipper';
 import { DomainError } from '../common/errors/domain-error.js';
-import { newId } from '../common/ids.js';
 import { inspect, SNIFF_BYTES, type Inspection } from './file-inspection.js';
 import type { AttachmentStorage } from './storage/attachment-storage.js';
 
@@ -19,18 +18,29 @@ export interface UploadLimits {
   maxDecompressedBytes: number;
 }
 
+/** Called once the type is known and before any byte is written; returns the storage key to write to. */
+export type Reserve = (inspection: Inspection) => Promise<string>;
+
 /**
- * Streams one uploaded file into storage: the first bytes decide its type (415 before anything is stored), then every
- * chunk is hashed, counted and, for archives, inflated on the side to bound what it expands to. Memory holds the sniff
- * sample and a few chunks, whatever the file's size. On any failure nothing stays stored.
+ * Streams one uploaded file into storage: the first bytes decide its type (415 before anything is reserved or
+ * stored), `reserve` records it, then every chunk is hashed, counted and, for archives, inflated on the side to bound
+ * what it expands to. Memory holds the sniff sample and a few chunks, whatever the file's size. On any failure nothing
+ * stays stored (what `reserve` recorded is the caller's to undo).
  */
-export async function storeFile(storage: AttachmentStorage, file: Readable, filename: string, declaredType: string | undefined, limits: UploadLimits): Promise<StoredFile> {
+export async function storeFile(
+  storage: AttachmentStorage, file: Readable, filename: string, declaredType: string | undefined, limits: UploadLimits, reserve: Reserve,
+): Promise<StoredFile> {
   const source = file[Symbol.asyncIterator]();
   const { head, ended } = await readHead(source);
-  const inspection = await inspect(head.subarray(0, SNIFF_BYTES), filename, declaredType).catch((error: unknown) => {
+  let inspection: Inspection;
+  let storageKey: string;
+  try {
+    inspection = await inspect(head.subarray(0, SNIFF_BYTES), filename, declaredType);
+    storageKey = await reserve(inspection);
+  } catch (error) {
     file.resume(); // let the request body flow on (the multipart parser needs it drained)
     throw error;
-  });
+  }
   const body = Readable.from(rest(head, ended ? null : source), { objectMode: false });
   const hash = createHash('sha256');
   let size = 0;
@@ -44,7 +54,6 @@ export async function storeFile(storage: AttachmentStorage, file: Readable, file
   });
   const stages: (Readable | Transform)[] = [body, meter];
   if (inspection.compressed) stages.push(inflationGuard(inspection.compressed, limits.maxDecompressedBytes));
-  const storageKey = newId();
   const tail = pipeline(stages as [Readable, ...Transform[]], () => undefined) as unknown as Readable;
   // A parser-side size error (FST_REQ_FILE_TOO_LARGE) passes through: the problem mapping makes it 413 on `file`.
   await storage.put(storageKey, tail, { contentType: inspection.contentType });

@@ -93,12 +93,17 @@ export async function localBackend(): Promise<StorageBackend> {
   };
 }
 
+/** s3rver in a child process: its ListObjectsV2 continuation tokens use DES, which OpenSSL 3 has only in its legacy provider. */
+function forkS3rver(directory: string) {
+  return fork(join(__dirname, 'storage-s3rver.mjs'), [directory], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--openssl-legacy-provider'] });
+}
+
 const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }; // s3rver's fixed test key pair
 
 /** A real s3rver in a child process; `bucket` 'no-abort' is a store without AbortMultipartUpload. */
 export async function s3Backend(bucket: 'attachments' | 'no-abort' = 'attachments'): Promise<StorageBackend & { client: S3Client }> {
   const directory = mkdtempSync(join(tmpdir(), 'tierdesk-s3rver-'));
-  const server = fork(join(__dirname, 'storage-s3rver.mjs'), [directory], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = forkS3rver(directory);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('message', (message: { port: number }) => resolve(message.port));
     server.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
@@ -137,7 +142,7 @@ export interface S3ServerHandle {
 /** A real s3rver for an app under test (configured through its environment, as in production). */
 export async function s3Server(): Promise<S3ServerHandle> {
   const directory = mkdtempSync(join(tmpdir(), 'tierdesk-s3rver-'));
-  const server = fork(join(__dirname, 'storage-s3rver.mjs'), [directory], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = forkS3rver(directory);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('message', (message: { port: number }) => resolve(message.port));
     server.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));

@@ -1,6 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { readdirSync } from 'node:fs';
 import { AttachmentNotFoundError } from '../../src/attachments/storage/attachment-not-found.error';
+import { LIST_PAGE_SIZE, type StoredObject } from '../../src/attachments/storage/attachment-storage';
 import type { LocalDiskStorage } from '../../src/attachments/storage/local-disk.storage';
 import { newId } from '../../src/common/ids';
 import { expectedBytes, generatedStream, localBackend, MiB, peakRssGrowth, readAll, s3Backend, sha256Of, type StorageBackend } from './storage-fixtures';
@@ -72,6 +73,18 @@ describe.each([
     await expect(backend.storage.get(key)).rejects.toThrow(TypeError);
     await expect(backend.storage.delete(key)).rejects.toThrow(TypeError);
   });
+
+  it('list pages through every key of the generated form, with when it was written, and skips other keys', async () => {
+    const started = Date.now() - 1000; // some stores keep whole seconds
+    const keys = Array.from({ length: LIST_PAGE_SIZE + 3 }, () => newId());
+    for (const key of keys) await backend.storage.put(key, generatedStream(1).stream);
+    await backend.storage.put('not-ours', generatedStream(1).stream);
+    const pages: StoredObject[][] = [];
+    for await (const page of backend.storage.list()) pages.push(page);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.flat().map((o) => o.key).sort()).toEqual([...keys].sort());
+    expect(pages.flat().every((o) => o.writtenAt.getTime() >= started && o.writtenAt.getTime() <= Date.now())).toBe(true);
+  }, 120_000);
 
   it('keeps memory bounded while putting a 200 MiB stream', async () => {
     const size = 200 * MiB;

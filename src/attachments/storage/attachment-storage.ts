@@ -5,6 +5,9 @@ export type ByteRange = { start: number; end: number };
 
 export type PutOptions = { contentType?: string };
 
+/** An object as a listing shows it: its key and when its bytes were last written. */
+export type StoredObject = { key: string; writtenAt: Date };
+
 /**
  * Where attachment bytes live; the class doubles as the Nest injection token.
  * Bodies are streamed, never buffered whole: memory stays bounded for any attachment size.
@@ -26,6 +29,24 @@ export abstract class AttachmentStorage {
 
   /** Removes the object; a missing key is not an error. */
   abstract delete(key: string): Promise<void>;
+
+  /**
+   * Every stored object whose key has the form the app generates (a UUID), a page at a time. Anything else found
+   * there is not ours to judge, so the sweep never sees it.
+   */
+  abstract list(): AsyncIterable<StoredObject[]>;
+
+  /** Removes what puts that never finished left behind (temp files) last written before `cutoff`; returns how many. */
+  abstract removeIncomplete(cutoff: Date): Promise<number>;
+}
+
+/** Pages of listings, and of keys looked up in the database per statement. */
+export const LIST_PAGE_SIZE = 1000;
+const GENERATED_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `key` has the form of the keys the app generates (`newId()`). */
+export function isGeneratedKey(key: string): boolean {
+  return GENERATED_KEY.test(key);
 }
 
 const KEY = /^[A-Za-z0-9_-]{1,200}$/;

@@ -1,10 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { S3StorageConfig } from '../../config/app-config.js';
 import { AttachmentNotFoundError } from './attachment-not-found.error.js';
-import { AttachmentStorage, assertByteRange, assertStorageKey, type ByteRange, type PutOptions } from './attachment-storage.js';
+import { AttachmentStorage, LIST_PAGE_SIZE, assertByteRange, assertStorageKey, isGeneratedKey, type ByteRange, type PutOptions, type StoredObject } from './attachment-storage.js';
 
 // Upload buffers at most about (QUEUE_SIZE + 1) parts at a time, whatever the attachment size.
 const PART_SIZE = 5 * 1024 * 1024; // the S3 minimum: parts stay small and memory low
@@ -70,6 +70,22 @@ export class S3Storage extends AttachmentStorage implements OnApplicationShutdow
   async delete(key: string): Promise<void> {
     assertStorageKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })); // S3 deletes are idempotent
+  }
+
+  async *list(): AsyncIterable<StoredObject[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token, MaxKeys: LIST_PAGE_SIZE }));
+      const objects = (page.Contents ?? []).flatMap((o) => (o.Key && o.LastModified && isGeneratedKey(o.Key) ? [{ key: o.Key, writtenAt: o.LastModified }] : []));
+      if (objects.length) yield objects;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  // A failed put aborts its multipart upload; one a crash left open is for the bucket's AbortIncompleteMultipartUpload
+  // lifecycle rule (ListMultipartUploads is missing from several S3-compatible stores).
+  async removeIncomplete(): Promise<number> {
+    return 0;
   }
 
   onApplicationShutdown(): void {

@@ -5,6 +5,7 @@ import { UseMillisecondTimestamps1795617167477 } from './1795617167477-UseMillis
 import { AddTierRoutingSlaAndEscalationTables1795621010333 } from './1795621010333-AddTierRoutingSlaAndEscalationTables.js';
 import { CreateAttachmentAndInfoRequestTables1795622717311 } from './1795622717311-CreateAttachmentAndInfoRequestTables.js';
 import { AddSearchVectorsAndTierQueueIndex1795632252328 } from './1795632252328-AddSearchVectorsAndTierQueueIndex.js';
+import { AddStatusToAttachment1796402531969 } from './1796402531969-AddStatusToAttachment.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddTierRoutingSlaAndEscalationTables1795621010333,
   CreateAttachmentAndInfoRequestTables1795622717311,
   AddSearchVectorsAndTierQueueIndex1795632252328,
+  AddStatusToAttachment1796402531969,
 ];
