@@ -10,6 +10,8 @@ import { APP_LOGGER, createLogger, loggerOptions } from './common/http/logger-op
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
+import { NotifierModule } from './database/notifier.js';
+import { IdentityChangesModule } from './identity/identity-changes.js';
 import { EscalationsModule } from './escalations/escalations.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -17,7 +19,6 @@ import { InfoRequestsModule } from './info-requests/info-requests.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
-import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 
@@ -33,6 +34,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(logger)),
         DatabaseModule.forRoot(extra.entities),
+        NotifierModule,
+        IdentityChangesModule,
         CommonModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -40,7 +43,6 @@ export class AppModule {
           useFactory: graphqlOptions,
         }),
         HealthModule,
-        RateLimitModule,
         AuthModule,
         EventsModule,
         JobsModule,

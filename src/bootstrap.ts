@@ -4,16 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { DomainError, type FieldError } from './common/errors/domain-error.js';
+import { bucketOf } from './auth/auth.guard.js';
+import { Authenticator } from './auth/authenticator.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './common/errors/problem.js';
+import { DomainError, type FieldError } from './common/errors/domain-error.js';
 import { APP_LOGGER, logRequests } from './common/http/logger-options.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
 import { documentNesting, MAX_BODY_DEPTH, MAX_DOCUMENT_NESTING, pathBeyondDepth } from './common/validation/json-limits.js';
+import { armFailpoints } from './common/failpoints/failpoints.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import type { EntityClass } from './database/database.module.js';
 import { buildOpenApiDocument, mountDocs } from './docs/openapi.js';
 import { MetricsService } from './health/metrics.service.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
 
 // Headers a browser client may read on cross-origin responses.
 const EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
@@ -28,6 +32,7 @@ export interface CreateAppOptions {
 
 /** Builds the fully configured app (not yet listening): main.ts, tests and benchmarks all start it this way. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  armFailpoints(config.failpoints);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
@@ -67,6 +72,19 @@ function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void 
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Unmatched paths are answered by the router before any guard: charged here alike (by credential or address), and
+  // they carry the RateLimit-* headers too.
+  const authenticator = app.get(Authenticator);
+  const limiter = app.get(RateLimiter);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    try {
+      await limiter.charge(bucketOf(await authenticator.authenticate(request), request), 1, reply);
+    } catch (error) {
+      const { problem, headers } = toProblem(error);
+      return reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url });
+    }
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { getStorageToken } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
 import { MemoryThrottlerStorage } from '../src/rate-limit/memory-throttler.storage';
@@ -166,8 +167,8 @@ describe('Rate limiting shared through Redis (e2e)', () => {
     expect(remainingOf(other)).toBe(LIMIT - 1);
 
     // The bucket is under the tierdesk:rl: prefix and expires by itself (here: the block, as long as the window).
-    const tracker = `cred:${createHash('sha256').update(`Bearer ${token}`).digest('base64url').slice(0, 32)}`;
-    const key = `tierdesk:rl:default:default:${tracker}`;
+    // A verified caller's bucket is their token subject (the same for every token they hold, on every replica).
+    const key = `tierdesk:rl:default:default:cred:${(jwt.decode(token) as { sub: string }).sub}`;
     expect(await redis.hgetall(key)).toEqual({ hits: String(LIMIT + 1), blocked: '1' });
     const pttl = await redis.pttl(key);
     expect(pttl).toBeGreaterThan(0);

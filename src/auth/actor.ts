@@ -26,6 +26,8 @@ export interface Actor {
    * trip instead of three per request). A snapshot for that one request or operation; absent, it is read when needed.
    */
   access?: AccessFacts;
+  /** When the credential stops being valid (ms since the epoch): a token's `exp`, an API key's `expiresAt`. */
+  expiresAt?: number;
 }
 
 export interface AccessFacts {

@@ -45,6 +45,8 @@ export class AppConfig {
     storage: 'local' | 's3'; maxBytes: number; maxFiles: number; maxDecompressedBytes: number; unattachedTtlHours: number; s3: S3StorageConfig | null;
   };
   readonly infoRequests!: { reminderHours: number };
+  /** Crash tests only (see common/failpoints). */
+  readonly failpoints!: string[];
 
   static fromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
     const v = validateEnv(env);
@@ -77,6 +79,7 @@ export class AppConfig {
         s3: v.ATTACHMENT_STORAGE === 's3' ? s3Config(v) : null,
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
+      failpoints: v.FAILPOINTS?.split(',') ?? [],
     } satisfies AppConfig);
   }
 }

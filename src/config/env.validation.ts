@@ -167,11 +167,15 @@ export class EnvVars {
 
   @Transform(toBoolean) @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
+
+  /** Tests only: comma-separated failpoints at which the process kills itself (crash tests). Refused in production. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-z.-]+(,[a-z.-]+)*$/, { message: 'comma-separated failpoint names' })
+  FAILPOINTS?: string;
 }
 
 const OPTIONAL_VARS = [
   'DATABASE_URL', 'METRICS_TOKEN', 'JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL',
-  'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
+  'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'FAILPOINTS',
 ];
 
 /** Validates the environment; the error message is one line naming each bad variable and what it expects. */
@@ -184,6 +188,7 @@ export function validateEnv(env: Record<string, string | undefined>): EnvVars {
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET && !vars.JWT_JWKS_URL) {
     problems.push('JWT_SECRET is missing: expected the host product\'s HS256 secret (at least 32 characters) or JWT_JWKS_URL when NODE_ENV=production');
   }
+  if (vars.NODE_ENV === 'production' && vars.FAILPOINTS) problems.push('FAILPOINTS is set: failpoints kill the process and are for tests only, never with NODE_ENV=production');
   problems.push(...attachmentProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return vars;

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
+import { AfterCommitSubscriber } from './after-commit.js';
 import { entities } from './entities.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrations } from './migrations/index.js';
@@ -25,6 +26,7 @@ export function dataSourceOptions(config: DatabaseConfig, embedded?: EmbeddedPos
     ...connection,
     entities,
     migrations,
+    subscribers: [AfterCommitSubscriber],
     synchronize: false,
     migrationsTransactionMode: 'each',
     installExtensions: false,

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimiter } from './rate-limiter.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 /**
- * Must be imported before AuthModule: its global guard runs first, so refused requests are counted too.
- * With REDIS_URL the buckets live in Redis and are shared by every replica; without it, in this process's memory
+ * The buckets: with REDIS_URL in Redis, shared by every replica; without it, in this process's memory
  * (MemoryThrottlerStorage, same semantics; the library's own in-memory storage costs O(hits) per request).
  * Nest shuts the storage down (Redis connection, sweep timer): it is the instance behind the ThrottlerStorage provider.
+ * The global guard (auth/) decides what each request costs and whose bucket pays.
  */
 @Module({
   imports: [
@@ -22,6 +21,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [RateLimiter],
+  exports: [RateLimiter],
 })
 export class RateLimitModule {}

@@ -3,10 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PubSub } from 'graphql-subscriptions';
 import type { DataSource } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
+import { Authenticator } from '../auth/authenticator.js';
+import type { SubscriberConnection } from '../common/graphql/subscriber-connection.js';
+import { IdentityChanges } from '../identity/identity-changes.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { EventBus, TICKET_EVENTS_TOPIC } from '../events/event-bus.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import { TicketAccess, type TicketScope } from './ticket-access.js';
+import { AccessWatch } from './access-watch.js';
 import { TicketEntity } from './ticket.entity.js';
 import { toTicketEvent, type TicketEvent } from './ticket.model.js';
 
@@ -21,7 +25,9 @@ interface Options {
 
 /**
  * `ticketEvents(ticketId?, after?)`: the events a subscriber may see, live, after replaying what it missed since its
- * cursor. The live feed is attached before the backlog is read, so nothing falls between the two.
+ * cursor. The live feed is attached before the backlog is read, so nothing falls between the two. Access is checked as
+ * each event leaves, against the subscriber's access now (cached; caches follow IdentityChanges): a subscriber moved out
+ * of a tier stops receiving its tickets, and one whose credential expires or is withdrawn has the socket closed.
  */
 @Injectable()
 export class TicketEventStream {
@@ -29,28 +35,33 @@ export class TicketEventStream {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
     private readonly bus: EventBus,
+    private readonly authenticator: Authenticator,
+    private readonly identities: IdentityChanges,
   ) {}
 
   /**
    * Checks run before the stream is returned, so a refusal is an ordinary resolver error (with its code). The iterator's
    * return() ends the live feed first: an async generator waiting for the next live event could not be returned.
    */
-  async subscribe(actor: Actor, options: Options): Promise<AsyncIterableIterator<Payload>> {
-    if (options.after != null && !/^\d{1,19}$/.test(options.after)) throw DomainError.validation([{ field: 'after', message: 'after must be an event cursor' }]);
+  async subscribe(actor: Actor, options: Options, connection?: SubscriberConnection): Promise<AsyncIterableIterator<Payload>> {
+    if (options.after != null && !/^\d{1,18}$/.test(options.after)) throw DomainError.validation([{ field: 'after', message: 'after must be an event cursor' }]);
     const scope = await this.access.scopeOf(actor);
     if (options.ticketId) {
       const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: options.ticketId });
       this.access.assertVisible(scope, ticket);
     }
     const live = await LiveEvents.attach(this.bus.pubSub);
-    const events = this.events(actor, scope, options, live);
+    const watch = new AccessWatch(actor, this.authenticator, this.identities, live, connection);
+    const events = this.events(watch, scope, options, live);
     const iterator: AsyncIterableIterator<Payload> = {
       next: () => events.next(),
       return: async () => {
+        watch.stop();
         live.end();
         return events.return(undefined);
       },
       throw: async (error: unknown) => {
+        watch.stop();
         live.end();
         return events.throw(error);
       },
@@ -59,7 +70,7 @@ export class TicketEventStream {
     return iterator;
   }
 
-  private async *events(actor: Actor, scope: TicketScope, options: Options, live: LiveEvents): AsyncGenerator<Payload> {
+  private async *events(watch: AccessWatch, scope: TicketScope, options: Options, live: LiveEvents): AsyncGenerator<Payload> {
     try {
       // Replayed events may also come live (committed before the backlog read, published after the attach): skip those
       // by id. A position high-water mark would also drop events committed late with a lower position.
@@ -67,7 +78,7 @@ export class TicketEventStream {
       if (options.after != null) {
         let from = options.after;
         for (;;) {
-          const page = await this.backlogPage(actor, scope, options.ticketId, from);
+          const page = await this.backlogPage(watch.actor, scope, options.ticketId, from);
           for (const event of page) {
             replayed.add(event.id);
             yield { ticketEvents: toTicketEvent(event) };
@@ -80,9 +91,12 @@ export class TicketEventStream {
       for (let event = await live.next(); event; event = await live.next()) {
         if (BigInt(event.position) <= after || replayed.has(event.id)) continue;
         if (options.ticketId && event.ticketId !== options.ticketId) continue;
-        if (await this.visible(actor, scope, event)) yield { ticketEvents: toTicketEvent(event) };
+        const now = await watch.current();
+        if (!now) break;
+        if (await this.visible(now, await this.access.scopeOf(now), event)) yield { ticketEvents: toTicketEvent(event) };
       }
     } finally {
+      watch.stop();
       live.end();
     }
   }
@@ -110,6 +124,7 @@ export class TicketEventStream {
     return ticket !== null && this.access.canSee(scope, ticket);
   }
 }
+
 
 /**
  * This replica's live events from the moment of attaching, buffered until read. (PubSub's own iterator subscribes only on

@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
 import { loaderGroupedBy } from '../common/graphql/loaders.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
 import { TicketAccessModule } from './ticket-access.module.js';
@@ -23,7 +24,7 @@ declare module '../common/graphql/loader.registry.js' {
 }
 
 @Module({
-  imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule],
+  imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule, AuthModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
   exports: [TicketsService, TicketMessagesService, TicketAccessModule],

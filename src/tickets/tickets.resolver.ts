@@ -4,6 +4,7 @@ import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Loaders } from '../common/graphql/loader.registry.js';
+import type { SubscriberConnection } from '../common/graphql/subscriber-connection.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
@@ -83,8 +84,9 @@ export class TicketsResolver {
     @CurrentActor() actor: Actor,
     @Args('ticketId', { type: () => ID, nullable: true }) ticketId?: string,
     @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Context('connection') connection?: SubscriberConnection,
   ) {
-    return this.stream.subscribe(actor, { ticketId, after });
+    return this.stream.subscribe(actor, { ticketId, after }, connection);
   }
 
   // Nested fields read through services with the request's actor (the loaders carry it), under the same field-level

@@ -4,6 +4,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
+import { IdentityChanges } from '../identity/identity-changes.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
 import { TierMemberEntity } from './tier-member.entity.js';
@@ -12,7 +13,10 @@ import { TierEntity } from './tier.entity.js';
 /** Support levels and who works in them. Routing, assignment and escalation rules build on this. */
 @Injectable()
 export class TiersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identities: IdentityChanges,
+  ) {}
 
   /** Staff see every tier (they need them to escalate); customers see none. */
   async list(actor: Actor): Promise<TierEntity[]> {
@@ -87,7 +91,8 @@ export class TiersService {
         throw new DomainError('CONFLICT', `The tier is still the target of ${users}; point them at another tier or delete them first`);
       }
       await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);
-      await em.delete(TierMemberEntity, { tierId: id });
+      const members: { userId: string }[] = await em.query(`DELETE FROM tier_member WHERE "tierId" = $1 RETURNING "userId"`, [id]);
+      await this.identities.publish(em, ...members.map((m) => `user:${m.userId}` as const));
       await em.delete(TierEntity, { id });
     });
   }
@@ -99,13 +104,19 @@ export class TiersService {
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: userId });
     if (!user) throw DomainError.notFound('User');
     if (user.role === 'customer') throw new DomainError('CONFLICT', 'Only agents and admins can be tier members');
-    await this.dataSource.getRepository(TierMemberEntity).createQueryBuilder().insert().values({ tierId, userId }).orIgnore().execute();
+    await this.dataSource.transaction(async (em) => {
+      await em.createQueryBuilder().insert().into(TierMemberEntity).values({ tierId, userId }).orIgnore().execute();
+      await this.identities.publish(em, `user:${userId}`); // the tickets they may see
+    });
   }
 
   async removeMember(actor: Actor, tierId: string, userId: string): Promise<void> {
     assertRole(actor, 'admin');
     await this.findOne(actor, tierId);
-    await this.dataSource.getRepository(TierMemberEntity).delete({ tierId, userId });
+    await this.dataSource.transaction(async (em) => {
+      await em.delete(TierMemberEntity, { tierId, userId });
+      await this.identities.publish(em, `user:${userId}`);
+    });
   }
 
   private async assertExists(em: EntityManager, id: string, field: string): Promise<void> {

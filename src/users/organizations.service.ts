@@ -5,6 +5,7 @@ import { assertRole, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
+import { IdentityChanges } from '../identity/identity-changes.js';
 import type { UpdateOrganizationInput } from './dto/update-organization.input.js';
 import { OrganizationEntity } from './organization.entity.js';
 
@@ -18,7 +19,10 @@ export class OrganizationsService {
   // Organization keys never change and organizations are never deleted, so key → id is safe to remember.
   private readonly idByKey = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identities: IdentityChanges,
+  ) {}
 
   /** The organization a token's `org` claim names, created on first sight (race-free). */
   async ensureByKey(key: string): Promise<string> {
@@ -54,6 +58,7 @@ export class OrganizationsService {
       if (!organization) throw DomainError.notFound('Organization');
       assertVersion(expectedVersion, organization.version);
       Object.assign(organization, input);
+      await this.identities.publish(em, `organization:${id}`); // whether its customers share tickets
       return em.save(organization);
     });
   }

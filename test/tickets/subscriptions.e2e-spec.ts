@@ -1,92 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
 import request from 'supertest';
-import WebSocket from 'ws';
+import { Notifier } from '../../src/database/notifier';
 import { EventBus, TICKET_EVENTS_TOPIC } from '../../src/events/event-bus';
 import { TicketEventEntity } from '../../src/events/ticket-event.entity';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { Feed, sleep, untilLive, WAIT_MS, waitFor, type FeedEvent } from '../support/feed';
 import { person, ticket, tier, type Person } from '../support/world';
 
-interface FeedEvent {
-  cursor: string;
-  sequence: number;
-  type: string;
-  ticketId: string;
-}
-
-const SUBSCRIPTION = 'subscription($ticketId: ID, $after: String) { ticketEvents(ticketId: $ticketId, after: $after) { cursor sequence type ticketId } }';
-const WAIT_MS = 5000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Cross-replica tests need two app instances on one database: only the run's PostgreSQL database can be shared.
 const pgOnly = process.env.TIERDESK_TEST_DB_URL ? it : it.skip;
-
-/** One graphql-ws connection carrying one `ticketEvents` subscription; records everything it receives. */
-class Feed {
-  readonly events: FeedEvent[] = [];
-  readonly errors: unknown[] = [];
-  completed = false;
-  private readonly client: Client;
-
-  constructor(app: TestApp, auth: string | null, variables: { ticketId?: string; after?: string } = {}) {
-    this.client = createClient({
-      url: `${app.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: auth ? { Authorization: auth } : {},
-      retryAttempts: 0,
-    });
-    this.client.subscribe<{ ticketEvents: FeedEvent }>(
-      { query: SUBSCRIPTION, variables },
-      {
-        next: (result) => {
-          if (result.errors) this.errors.push(...result.errors);
-          if (result.data) this.events.push(result.data.ticketEvents);
-        },
-        error: (error) => this.errors.push(...(Array.isArray(error) ? error : [error])),
-        complete: () => (this.completed = true),
-      },
-    );
-  }
-
-  of(ticketId: string): FeedEvent[] {
-    return this.events.filter((e) => e.ticketId === ticketId);
-  }
-
-  /** extensions.code of GraphQL errors; `close <code>` for a closed socket. */
-  codes(): string[] {
-    return this.errors.map((e) => (e as { extensions?: { code?: string } }).extensions?.code ?? `close ${(e as { code?: number }).code}`);
-  }
-
-  async dispose(): Promise<void> {
-    await this.client.dispose();
-  }
-}
-
-async function waitFor(condition: () => boolean, describe: () => string, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${describe()}`);
-    await sleep(20);
-  }
-}
-
-/**
- * graphql-ws does not acknowledge a subscription: ping (a change the feeds may see) until every feed has received
- * something, which proves its live feed is attached.
- */
-async function untilLive(feeds: Feed[], ping: () => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  const start = feeds.map((f) => f.events.length);
-  const live = () => feeds.every((f, i) => f.events.length > start[i]);
-  while (!live()) {
-    const errors = feeds.flatMap((f) => f.codes());
-    if (errors.length) throw new Error(`subscription failed: ${errors.join(', ')}`);
-    if (Date.now() > deadline) throw new Error('subscription never went live');
-    await ping();
-    const settle = Date.now() + 300;
-    while (!live() && Date.now() < settle) await sleep(20);
-  }
-}
 
 function expectContiguous(events: FeedEvent[]): void {
   const sequences = events.map((e) => e.sequence);
@@ -399,22 +322,22 @@ describe('Ticket event subscriptions (e2e)', () => {
       const x = await newTicket();
       const feed = open(b, agent.auth);
       await untilLive([feed], () => change(x.id, agent, t));
-      const bus = b.app.get(EventBus) as unknown as { listener: { processID: number } | null };
-      const pid = bus.listener!.processID;
+      const notifier = b.app.get(Notifier) as unknown as { client: { processID: number } | null };
+      const pid = notifier.client!.processID;
       const config = b.config as unknown as { database: { url: string } };
       const database = config.database;
       try {
         // PostgreSQL unreachable for a moment (restart, failover): B's first attempts to LISTEN again fail.
         config.database = { ...database, url: 'postgres://postgres@127.0.0.1:1/unreachable' };
         await t.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
-        await waitFor(() => bus.listener === null, () => 'B to notice the lost connection');
+        await waitFor(() => notifier.client === null, () => 'B to notice the lost connection');
         await sleep(2500);
-        expect(bus.listener).toBeNull();
+        expect(notifier.client).toBeNull();
       } finally {
         config.database = database;
       }
       await untilLive([feed], () => change(x.id, agent, t));
-      expect(bus.listener!.processID).not.toBe(pid);
+      expect(notifier.client!.processID).not.toBe(pid);
     });
 
     pgOnly('(g) a replica slow to finish dispatching cannot let another publish a later event of the same ticket first', async () => {

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { formatGraphqlError } from './format-error.js';
 import { refuseMalformedIds } from './id-arguments.js';
 import type { LoaderRegistry } from './loader.registry.js';
+import type { SubscriberConnection } from './subscriber-connection.js';
 
 // graphql-ws sends errors as graphql-js made them (Apollo's formatError never sees them): give them the same codes and
 // redaction. Nest passes every graphql-ws option through, though its type only names some of them.
@@ -51,7 +52,11 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
       if (request.extra !== undefined) {
         const params = request.connectionParams ?? {};
         const authorization = params.Authorization ?? params.authorization;
-        return { req: { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } }, loaders: loaders.create() };
+        const req: { headers: Record<string, unknown>; user?: Actor } = { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } };
+        // A subscription ends the socket when its caller loses the right to it (token expired, user deactivated).
+        const socket = (request.extra as { socket?: { close(code: number, reason: string): void } }).socket;
+        const connection: SubscriberConnection = { close: (code, reason) => socket?.close(code, reason) };
+        return { req, connection, loaders: loaders.create(() => req.user) };
       }
       const req = (request.req ?? request) as { user?: Actor };
       // The guard sets req.user only when the operation's resolver runs: the loaders read it then, not now.

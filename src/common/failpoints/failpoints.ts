@@ -1,0 +1,20 @@
+/**
+ * Named points where a test can make the process die (SIGKILL, as a crash or an OOM kill would), to prove what survives
+ * a crash at that moment. Armed only from FAILPOINTS, which configuration refuses in production; unarmed, a point costs
+ * one Set lookup.
+ */
+export type Failpoint =
+  | 'idempotency.after-commit' // a write with an Idempotency-Key has committed; the response is not sent yet
+  | 'outbox.after-deliver' // a batch of events has reached its consumers; its rows are not marked published yet
+  | 'attachments.after-bytes'; // an upload's bytes are stored; its row does not say so yet
+
+const armed = new Set<string>();
+
+export function armFailpoints(names: readonly string[]): void {
+  armed.clear();
+  for (const name of names) armed.add(name);
+}
+
+export function failpoint(name: Failpoint): void {
+  if (armed.has(name)) process.kill(process.pid, 'SIGKILL');
+}
