@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
+import { paginate, paginateEach, type KeysetColumn, type Page, type PageRequest } from '../common/pagination/keyset.js';
 import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
@@ -96,12 +96,13 @@ export class TicketMessagesService {
     return paginate(qb, MESSAGE_KEYSET, page);
   }
 
-  /** Messages of several tickets at once (GraphQL field loader); internal notes only for staff. */
-  async byTicketIds(ticketIds: readonly string[], includeInternal: boolean): Promise<TicketMessageEntity[]> {
-    return this.dataSource.getRepository(TicketMessageEntity).find({
-      where: { ticketId: In([...ticketIds]), ...(includeInternal ? {} : { visibility: 'public' as const }) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+  /**
+   * A page of each ticket's messages, all in one statement (GraphQL `Ticket.messages` on a page of tickets); customers
+   * never get internal notes. The ids are of tickets the caller was just shown, so their visibility is already settled.
+   */
+  async pagesByTicketIds(actor: Actor, ticketIds: readonly string[], page: PageRequest): Promise<Page<TicketMessageEntity>[]> {
+    const where = isStaff(actor) ? undefined : `m.visibility = 'public'`;
+    return paginateEach(this.dataSource, { target: TicketMessageEntity, alias: 'm', parentColumn: 'ticketId', parentIds: ticketIds, where }, MESSAGE_KEYSET, page);
   }
 
   /** The audit trail: staff only (customers get 403 on a ticket they can see, 404 otherwise). */
@@ -112,8 +113,9 @@ export class TicketMessagesService {
     return paginate(qb, EVENT_KEYSET, page);
   }
 
-  async eventsByTicketIds(ticketIds: readonly string[]): Promise<TicketEventEntity[]> {
-    return this.dataSource.getRepository(TicketEventEntity).find({ where: { ticketId: In([...ticketIds]) }, order: { sequence: 'ASC' } });
+  /** A page of each ticket's audit trail, all in one statement (GraphQL `Ticket.events`): staff only, as in REST. */
+  async eventPagesByTicketIds(actor: Actor, ticketIds: readonly string[], page: PageRequest): Promise<Page<TicketEventEntity>[]> {
+    if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
+    return paginateEach(this.dataSource, { target: TicketEventEntity, alias: 'e', parentColumn: 'ticketId', parentIds: ticketIds }, EVENT_KEYSET, page);
   }
-
 }

@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql'
 import { ApiProperty } from '@nestjs/swagger';
 import { dateOrNull } from '../common/dates.js';
 import { JSONObjectScalar } from '../common/graphql/json.scalar.js';
+import { Connection } from '../common/pagination/paginated.js';
 import { MESSAGE_VISIBILITIES, type MessageVisibility, type TicketMessageEntity } from './ticket-message.entity.js';
 import {
   TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
@@ -74,6 +75,14 @@ export class TicketEvent {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) @Field(() => JSONObjectScalar, { nullable: true }) after!: Record<string, unknown> | null;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) at!: Date;
 }
+
+/** `Ticket.messages(first, after)`: oldest first. */
+@ObjectType('TicketMessageConnection')
+export class TicketMessageConnection extends Connection(TicketMessage) {}
+
+/** `Ticket.events(first, after)`: in the ticket's order (`sequence`). */
+@ObjectType('TicketEventConnection')
+export class TicketEventConnection extends Connection(TicketEvent) {}
 
 export function toTicket(t: TicketEntity): Ticket {
   return {

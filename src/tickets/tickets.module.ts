@@ -1,25 +1,28 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { LoaderRegistry } from '../common/graphql/loader.registry.js';
-import { loaderGroupedBy } from '../common/graphql/loaders.js';
+import { loaderPerPage, type PageArguments } from '../common/graphql/loaders.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { toConnection } from '../common/pagination/paginated.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
 import { TicketAccessModule } from './ticket-access.module.js';
 import { TicketEventStream } from './ticket-event-stream.js';
-import { TicketMessagesService } from './ticket-messages.service.js';
+import { EVENT_KEYSET, MESSAGE_KEYSET, TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
-import { toTicketEvent, toTicketMessage, type TicketEvent, type TicketMessage } from './ticket.model.js';
+import { toTicketEvent, toTicketMessage, type TicketEventConnection, type TicketMessageConnection } from './ticket.model.js';
 import { TicketsController } from './tickets.controller.js';
 import { TicketsResolver } from './tickets.resolver.js';
 import { TicketsService } from './tickets.service.js';
 
 declare module '../common/graphql/loader.registry.js' {
   interface Loaders {
-    publicMessagesByTicketId: DataLoader<string, TicketMessage[]>;
-    allMessagesByTicketId: DataLoader<string, TicketMessage[]>;
-    eventsByTicketId: DataLoader<string, TicketEvent[]>;
+    /** A page of each ticket's messages as the request's actor may see them; one loader per distinct page. */
+    messagesPage: (page: PageArguments) => DataLoader<string, TicketMessageConnection>;
+    /** A page of each ticket's audit trail (staff only); one loader per distinct page. */
+    eventsPage: (page: PageArguments) => DataLoader<string, TicketEventConnection>;
   }
 }
 
@@ -36,8 +39,11 @@ export class TicketsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.loaders.register('publicMessagesByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.byTicketIds(ids, false)).map(toTicketMessage)));
-    this.loaders.register('allMessagesByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.byTicketIds(ids, true)).map(toTicketMessage)));
-    this.loaders.register('eventsByTicketId', () => loaderGroupedBy('ticketId', async (ids) => (await this.messages.eventsByTicketIds(ids)).map(toTicketEvent)));
+    this.loaders.register('messagesPage', (actor) =>
+      loaderPerPage((page) => new DataLoader(async (ids) =>
+        (await this.messages.pagesByTicketIds(actor(), ids, page)).map((p) => toConnection(p, toTicketMessage, (m) => cursorFor(MESSAGE_KEYSET, m))))));
+    this.loaders.register('eventsPage', (actor) =>
+      loaderPerPage((page) => new DataLoader(async (ids) =>
+        (await this.messages.eventPagesByTicketIds(actor(), ids, page)).map((p) => toConnection(p, toTicketEvent, (e) => cursorFor(EVENT_KEYSET, e))))));
   }
 }

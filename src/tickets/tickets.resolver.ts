@@ -1,12 +1,12 @@
 import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { isStaff, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import type { Loaders } from '../common/graphql/loader.registry.js';
 import type { SubscriberConnection } from '../common/graphql/subscriber-connection.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
+import { ConnectionArgs } from '../common/pagination/page.args.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { Tier } from '../tiers/tier.model.js';
 import { Organization } from '../users/organization.model.js';
@@ -16,7 +16,7 @@ import { AddMessageInput, CreateTicketInput, UpdateTicketInput } from './dto/tic
 import { TicketEventStream } from './ticket-event-stream.js';
 import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
-import { reviveTicket, Ticket, TicketEvent, TicketMessage, toTicket, toTicketMessage } from './ticket.model.js';
+import { reviveTicket, Ticket, TicketEvent, TicketEventConnection, TicketMessage, TicketMessageConnection, toTicket, toTicketMessage } from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
 
 @ObjectType('TicketConnection')
@@ -111,15 +111,14 @@ export class TicketsResolver {
     return ticket.organizationId ? loaders.organizationView.load(ticket.organizationId) : null;
   }
 
-  @ResolveField(() => [TicketMessage], { description: 'Customers see public replies only.' })
-  messages(@Parent() ticket: Ticket, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders) {
-    return (isStaff(actor) ? loaders.allMessagesByTicketId : loaders.publicMessagesByTicketId).load(ticket.id);
+  @ResolveField(() => TicketMessageConnection, { description: 'Oldest first. Customers see public replies only.' })
+  messages(@Parent() ticket: Ticket, @Args() page: ConnectionArgs, @Context('loaders') loaders: Loaders) {
+    return loaders.messagesPage(page).load(ticket.id);
   }
 
-  @ResolveField(() => [TicketEvent], { description: 'The audit trail; agents and admins only.' })
-  events(@Parent() ticket: Ticket, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders) {
-    if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
-    return loaders.eventsByTicketId.load(ticket.id);
+  @ResolveField(() => TicketEventConnection, { description: 'The audit trail, in order; agents and admins only.' })
+  events(@Parent() ticket: Ticket, @Args() page: ConnectionArgs, @Context('loaders') loaders: Loaders) {
+    return loaders.eventsPage(page).load(ticket.id);
   }
 
   private once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {

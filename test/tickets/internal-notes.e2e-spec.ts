@@ -143,7 +143,7 @@ describe('Internal notes never reach customers (e2e)', () => {
 
   /** Every output a customer can reach about the ticket, by name. */
   async function customerOutputs(as: Person): Promise<Record<string, { status: number; text: string; body: unknown }>> {
-    const byQ = (q: string) => gqlText(as, `query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id subject description messages { id body visibility } } } } }`, { q });
+    const byQ = (q: string) => gqlText(as, `query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id subject description messages { edges { node { id body visibility } } } } } } }`, { q });
     return {
       'GET /v1/tickets/:id': await restText(as, `/v1/tickets/${tk.id}`),
       'GET /v1/tickets': await restText(as, '/v1/tickets', { limit: 100 }),
@@ -151,8 +151,8 @@ describe('Internal notes never reach customers (e2e)', () => {
       'GET /v1/tickets?q=<note words>': await restText(as, '/v1/tickets', { q: noteWords, limit: 100 }),
       'GET /v1/tickets/:id/messages': await restText(as, `/v1/tickets/${tk.id}/messages`, { limit: 100 }),
       'GET /v1/tickets/:id/events': await restText(as, `/v1/tickets/${tk.id}/events`),
-      'Query.ticket': await gqlText(as, `query($id: ID!) { ticket(id: $id) { ${TICKET_FIELDS} requester { id name } organization { id } messages { id body visibility authorId } } }`, { id: tk.id }),
-      'Query.ticket { events }': await gqlText(as, `query($id: ID!) { ticket(id: $id) { id events { type after } } }`, { id: tk.id }),
+      'Query.ticket': await gqlText(as, `query($id: ID!) { ticket(id: $id) { ${TICKET_FIELDS} requester { id name } organization { id } messages(first: 100) { edges { node { id body visibility authorId } } } } }`, { id: tk.id }),
+      'Query.ticket { events }': await gqlText(as, `query($id: ID!) { ticket(id: $id) { id events(first: 100) { edges { node { type after } } } } }`, { id: tk.id }),
       'Query.tickets': await byQ(null as unknown as string),
       'Query.tickets(q: <marker>)': await byQ(marker),
       'Query.tickets(q: <note words>)': await byQ(noteWords),
@@ -194,7 +194,7 @@ describe('Internal notes never reach customers (e2e)', () => {
     const messages = (outputs['GET /v1/tickets/:id/messages'].body as { data: { visibility: string }[] }).data;
     expect(messages).toHaveLength(3);
     expect(messages.every((m) => m.visibility === 'public')).toBe(true);
-    const graphMessages = (outputs['Query.ticket'].body as { data: { ticket: { messages: { visibility: string }[] } } }).data.ticket.messages;
+    const graphMessages = (outputs['Query.ticket'].body as { data: { ticket: { messages: { edges: { node: { visibility: string } }[] } } } }).data.ticket.messages.edges.map((e) => e.node);
     expect(graphMessages).toHaveLength(3);
     expect(graphMessages.every((m) => m.visibility === 'public')).toBe(true);
   });
@@ -209,8 +209,8 @@ describe('Internal notes never reach customers (e2e)', () => {
       const graph = (await gql(t, agent, 'query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id } } } }', { q })).body.data.tickets.edges;
       expect({ q, found: graph.some((e: { node: { id: string } }) => e.node.id === tk.id) }).toEqual({ q, found: true });
     }
-    const graph = (await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages { body } } }', { id: tk.id })).body.data.ticket.messages;
-    expect(graph.map((m: { body: string }) => m.body)).toEqual(expect.arrayContaining([noteWithMarker, noteWithWords]));
+    const graph = (await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages(first: 100) { edges { node { body } } } } }', { id: tk.id })).body.data.ticket.messages.edges;
+    expect(graph.map((e: { node: { body: string } }) => e.node.body)).toEqual(expect.arrayContaining([noteWithMarker, noteWithWords]));
   });
 
   describe('ticketEvents over graphql-ws', () => {

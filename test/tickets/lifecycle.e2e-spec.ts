@@ -62,10 +62,10 @@ describe('Ticket lifecycle (e2e)', () => {
     const updated = await gql(t, agent, 'mutation($id: ID!) { updateTicket(id: $id, input: { priority: high, assigneeId: "' + agent.id + '" }, expectedVersion: 1) { priority version assignee { id } } }', { id });
     expect(updated.body.data.updateTicket).toEqual({ priority: 'high', version: 2, assignee: { id: agent.id } });
     await gql(t, agent, 'mutation($id: ID!) { addTicketMessage(ticketId: $id, input: { body: "internal hint", visibility: internal }) { id } }', { id });
-    const asCustomer = await gql(t, customer, 'query($id: ID!) { ticket(id: $id) { messages { body visibility } } }', { id });
-    expect(asCustomer.body.data.ticket.messages).toEqual([]);
-    const asAgent = await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages { body visibility } events { type } } }', { id });
-    expect(asAgent.body.data.ticket.messages).toEqual([{ body: 'internal hint', visibility: 'internal' }]);
+    const asCustomer = await gql(t, customer, 'query($id: ID!) { ticket(id: $id) { messages { edges { node { body visibility } } } } }', { id });
+    expect(asCustomer.body.data.ticket.messages.edges).toEqual([]);
+    const asAgent = await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages { edges { node { body visibility } } } events { edges { node { type } } } } }', { id });
+    expect(asAgent.body.data.ticket.messages.edges).toEqual([{ node: { body: 'internal hint', visibility: 'internal' } }]);
     const list = await gql(t, agent, '{ tickets(first: 5, filter: { status: [new, open] }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }');
     expect(list.body.errors).toBeUndefined();
   });

@@ -131,8 +131,8 @@ describe('Ticket visibility over every route (e2e)', () => {
     'GET /v1/tickets/:id/messages': async (as, tk) => rest(await request(t.url).get(`/v1/tickets/${tk.id}/messages`).set('Authorization', as.auth)),
     'GET /v1/tickets/:id/events': async (as, tk) => rest(await request(t.url).get(`/v1/tickets/${tk.id}/events`).set('Authorization', as.auth)),
     'GET /v1/tickets': restListed,
-    'Query.ticket': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id subject messages { id } } }', { id: tk.id }), 'ticket'),
-    'Query.ticket { events }': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id events { type } } }', { id: tk.id }), 'ticket'),
+    'Query.ticket': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id subject messages { edges { node { id } } } } }', { id: tk.id }), 'ticket'),
+    'Query.ticket { events }': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id events { edges { node { type } } } } }', { id: tk.id }), 'ticket'),
     'Query.tickets': graphqlListed,
     'Subscription.ticketEvents': subscription,
     // writes: what the role may change (customers: subject while new; staff: priority)

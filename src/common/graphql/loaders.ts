@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { PageRequest } from '../pagination/keyset.js';
 
 /** A loader returning rows in key order (null for a missing id), one query per batch. */
 export function loaderById<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
@@ -8,11 +9,22 @@ export function loaderById<T extends { id: string }>(fetch: (ids: readonly strin
   });
 }
 
-/** A loader returning the rows of each key (e.g. a ticket's messages), one query per batch, in key order. */
-export function loaderGroupedBy<T, K extends keyof T & string>(key: K, fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T[]> {
-  return new DataLoader(async (ids) => {
-    const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-    for (const row of await fetch(ids)) groups.get(String(row[key]))?.push(row);
-    return ids.map((id) => groups.get(id)!);
-  });
+/** Relay page arguments of a connection field (`first`, `after`). */
+export interface PageArguments {
+  first: number;
+  after?: string | null;
+}
+
+/**
+ * For a connection field on a list of parents (`Ticket.messages(first, after)`): one loader per distinct page
+ * arguments, made on first use, so every parent asking for the same page joins one batch.
+ */
+export function loaderPerPage<V>(create: (page: PageRequest) => DataLoader<string, V>): (args: PageArguments) => DataLoader<string, V> {
+  const byPage = new Map<string, DataLoader<string, V>>();
+  return ({ first, after }) => {
+    const key = JSON.stringify([first, after ?? null]);
+    let loader = byPage.get(key);
+    if (!loader) byPage.set(key, (loader = create({ limit: first, cursor: after, cursorArg: 'after' })));
+    return loader;
+  };
 }
