@@ -1,11 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanEnv, MAIN, startServer } from './support/server-process';
 
 // The compiled server as a newcomer runs it (`npm test` builds first): configuration errors, the embedded default,
 // the printed first call, and graceful shutdown on SIGTERM.
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const TOKEN = join(__dirname, '..', 'dist', 'scripts', 'token.js');
 
 describe('Server process (e2e)', () => {
@@ -66,35 +66,3 @@ describe('Server process (e2e)', () => {
     }
   });
 });
-
-function cleanEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
-  return { ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-}
-
-async function startServer(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  let port = 0;
-  while (!port && Date.now() < deadline) {
-    port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1] ?? 0);
-    if (!port) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!port) {
-    child.kill('SIGKILL');
-    throw new Error(`server did not start:\n${output}`);
-  }
-  return {
-    port,
-    base: `http://127.0.0.1:${port}`,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 15_000))]);
-    },
-  };
-}

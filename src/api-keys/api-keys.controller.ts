@@ -7,9 +7,10 @@ import { NotStoredForReplay } from '../common/idempotency/idempotency.intercepto
 import { PageArgs } from '../common/pagination/page.args.js';
 import { Paginated } from '../common/pagination/paginated.js';
 import { ApiKey, CreatedApiKey, toApiKey } from './api-key.model.js';
+import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyInput } from './dto/create-api-key.input.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const ApiKeyList = Paginated(ApiKey);
@@ -22,7 +23,7 @@ export class ApiKeysController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key', description: 'Admin only. The secret is in this response only; it is stored hashed.' })
-  @ApiIdempotencyKey()
+  @Idempotent((key: ApiKeyEntity) => ({ ...toApiKey(key), secret: null }))
   @ApiCreatedResponse({ type: CreatedApiKey })
   @NotStoredForReplay('secret')
   async create(@CurrentActor() actor: Actor, @Body() input: CreateApiKeyInput): Promise<CreatedApiKey> {

@@ -13,6 +13,7 @@ import { UserEntity } from '../users/user.entity.js';
 import { toActor, UsersService } from '../users/users.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyInput } from './dto/create-api-key.input.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const API_KEY_PREFIX = 'tdk_';
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -66,7 +67,7 @@ export class ApiKeysService {
       throw DomainError.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
     const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const key = await this.dataSource.transaction(async (em) => {
+    const key = await writeTransaction(this.dataSource, actor, async (em) => {
       const id = newId();
       const identity = await this.users.createServiceIdentity(em, id, input.name, input.role);
       return em.save(em.create(ApiKeyEntity, {

@@ -29,3 +29,9 @@ export function toAttachment(a: AttachmentEntity): Attachment {
     sha256: a.sha256, kind: a.kind, width: a.width, height: a.height, createdAt: a.createdAt,
   };
 }
+
+/** What an upload answers: one file → the attachment; several → `{ data, nextCursor: null }`. */
+export function toUploadResponse(rows: AttachmentEntity[]): Attachment | { data: Attachment[]; nextCursor: null } {
+  const created = rows.map(toAttachment);
+  return created.length === 1 ? created[0] : { data: created, nextCursor: null };
+}

@@ -9,10 +9,11 @@ import { Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { PageArgs } from '../common/pagination/page.args.js';
 import { Paginated } from '../common/pagination/paginated.js';
-import { Attachment, toAttachment } from './attachment.model.js';
-import { AttachmentsService, type UploadPart } from './attachments.service.js';
+import { Attachment, toAttachment, toUploadResponse } from './attachment.model.js';
+import { AttachmentUploads, type UploadPart } from './attachment-uploads.service.js';
+import { AttachmentsService } from './attachments.service.js';
 import { parseRange } from './http-range.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { IdempotentInService } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const AttachmentList = Paginated(Attachment);
@@ -22,7 +23,10 @@ const SANDBOX = "default-src 'none'; sandbox";
 @ApiTags('attachments')
 @Controller()
 export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentsService) {}
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly uploads: AttachmentUploads,
+  ) {}
 
   @Post('tickets/:id/attachments')
   @Roles('customer', 'agent', 'admin')
@@ -32,12 +36,16 @@ export class AttachmentsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'array', maxItems: 100, items: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } } } } })
-  @ApiIdempotencyKey()
+  @IdempotentInService()
   @ApiCreatedResponse({ schema: { oneOf: [{ $ref: '#/components/schemas/Attachment' }, { $ref: '#/components/schemas/AttachmentList' }] } })
-  async upload(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest) {
+  async upload(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one or more "file" parts');
-    const created = (await this.attachments.upload(actor, id, fileParts(request))).map(toAttachment);
-    return created.length === 1 ? created[0] : { data: created, nextCursor: null };
+    const key = request.headers['idempotency-key'];
+    const once = key === undefined ? undefined : { key: Array.isArray(key) ? key.join(',') : key, path: request.url };
+    const result = await this.uploads.upload(actor, id, fileParts(request), once);
+    if ('created' in result) return toUploadResponse(result.created);
+    reply.header('idempotent-replayed', 'true');
+    return result.replay.body;
   }
 
   @Get('tickets/:id/attachments')

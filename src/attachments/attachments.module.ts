@@ -4,6 +4,7 @@ import { JobQueue } from '../jobs/job-queue.js';
 import { TicketAccessModule } from '../tickets/ticket-access.module.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsResolver } from './attachments.resolver.js';
+import { AttachmentUploads } from './attachment-uploads.service.js';
 import { AttachmentsService } from './attachments.service.js';
 import { AttachmentStorageModule } from './storage/storage.module.js';
 
@@ -26,7 +27,7 @@ export function sweepAgeMs(limits: { maxBytes: number; maxFiles: number }): numb
 @Module({
   imports: [TicketAccessModule, AttachmentStorageModule],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService, AttachmentsResolver],
+  providers: [AttachmentsService, AttachmentUploads, AttachmentsResolver],
   exports: [AttachmentsService],
 })
 export class AttachmentsModule implements OnModuleInit {

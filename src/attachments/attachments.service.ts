@@ -4,7 +4,6 @@ import type { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
-import { newId } from '../common/ids.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventsService } from '../events/events.service.js';
@@ -12,18 +11,8 @@ import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketAccess, type TicketScope } from '../tickets/ticket-access.js';
 import { TicketEntity } from '../tickets/ticket.entity.js';
 import { AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
-import type { Inspection } from './file-inspection.js';
-import { sanitizeFilename } from './filename.js';
 import { AttachmentStorage, type ByteRange } from './storage/attachment-storage.js';
-import { storeFile, type StoredFile } from './upload-stream.js';
 
-/** One file part of a multipart upload, as the HTTP layer hands it over. */
-export interface UploadPart {
-  fieldname: string;
-  filename: string;
-  mimetype: string;
-  file: Readable;
-}
 
 export const ATTACHMENT_KEYSET: KeysetColumn<AttachmentEntity>[] = [
   { expression: 'a."createdAt"', direction: 'ASC', value: (a) => a.createdAt.toISOString(), cast: '::timestamptz' },
@@ -45,57 +34,6 @@ export class AttachmentsService {
     private readonly outbox: OutboxDispatcher,
     private readonly config: AppConfig,
   ) {}
-
-  /**
-   * Streams every `file` part to storage; the request is all-or-nothing (a failed part removes the others). Each file's
-   * row is inserted as `pending` once its type is known and before its first byte is written, and becomes `stored`
-   * with the `ticket.attachment_added` event: storage never holds bytes no row names, whatever crashes when.
-   */
-  async upload(actor: Actor, ticketId: string, parts: AsyncIterable<UploadPart>): Promise<AttachmentEntity[]> {
-    const ticket = await this.access.findVisible(actor, ticketId);
-    if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
-    const { maxBytes, maxDecompressedBytes } = this.config.attachments;
-    const reserved = new Map<string, AttachmentEntity>(); // by storage key
-    const stored: StoredFile[] = [];
-    let rows: AttachmentEntity[];
-    try {
-      for await (const part of parts) {
-        if (part.fieldname !== 'file') {
-          part.file.resume();
-          throw DomainError.validation([{ field: part.fieldname, message: 'only parts named "file" are accepted' }]);
-        }
-        const filename = sanitizeFilename(part.filename);
-        stored.push(await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes }, async (inspection) => {
-          const row = await this.reserve(actor, ticketId, filename, inspection);
-          reserved.set(row.storageKey, row);
-          return row.storageKey;
-        }));
-      }
-      if (stored.length === 0) throw DomainError.validation([{ field: 'file', message: 'send at least one part named "file"' }]);
-      rows = await this.dataSource.transaction(async (em) => {
-        const locked = await em.findOneOrFail(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-        const created: AttachmentEntity[] = [];
-        for (const s of stored) {
-          const row = Object.assign(reserved.get(s.storageKey)!, { status: 'stored', size: String(s.size), sha256: s.sha256 });
-          const { affected } = await em.update(AttachmentEntity, { id: row.id, status: 'pending' }, { status: row.status, size: row.size, sha256: row.sha256 });
-          // The sweep took a row pending for longer than its cut-off (and maybe the bytes with it).
-          if (affected !== 1) throw new DomainError('CONFLICT', 'The upload took too long and was discarded; send it again', [{ field: 'file', message: `${row.filename} was discarded` }]);
-          created.push(row);
-          // A staff upload may be meant for an internal note: its name reaches customers only once a public message carries it.
-          await this.events.record(em, locked, {
-            type: 'ticket.attachment_added', actorId: actor.id, internal: isStaff(actor),
-            after: { attachmentId: row.id, filename: row.filename, kind: row.kind, size: s.size },
-          });
-        }
-        return created;
-      });
-    } catch (error) {
-      await this.discard([...reserved.values()]);
-      throw error;
-    }
-    this.outbox.poke();
-    return rows;
-  }
 
   async findOne(actor: Actor, id: string): Promise<AttachmentEntity> {
     const attachment = await this.dataSource.getRepository(AttachmentEntity).findOneBy({ id, status: 'stored' });
@@ -223,33 +161,6 @@ export class AttachmentsService {
   }
 
   /** The row of a file about to be written, before its first byte; size and hash are placeholders until stored. */
-  private async reserve(actor: Actor, ticketId: string, filename: string, inspection: Inspection): Promise<AttachmentEntity> {
-    const repository = this.dataSource.getRepository(AttachmentEntity);
-    const row = repository.create({
-      id: newId(), ticketId, uploaderId: actor.id, filename, contentType: inspection.contentType, size: '0', sha256: '', kind: inspection.kind,
-      width: inspection.width, height: inspection.height, storageKey: newId(), status: 'pending', messageId: null, infoRequestId: null,
-    });
-    await repository.insert(row); // committed on its own: a crash from here on leaves a row the sweep finds
-    return row;
-  }
-
-  /**
-   * Undoes a failed upload: its rows still pending, then the bytes of every one of its rows that is gone (the sweep may
-   * have taken one while it was written). A row that became stored keeps its bytes, and whatever a failure here leaves
-   * (a pending row, or bytes without a row) is the sweep's.
-   */
-  private async discard(rows: AttachmentEntity[]): Promise<void> {
-    if (rows.length === 0) return;
-    const ids = rows.map((r) => r.id);
-    try {
-      await this.dataSource.query(`DELETE FROM attachment WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
-      const left = new Set((await this.dataSource.query(`SELECT id FROM attachment WHERE id = ANY($1::uuid[])`, [ids])).map((r: { id: string }) => r.id));
-      await Promise.all(rows.filter((r) => !left.has(r.id)).map((r) => this.storage.delete(r.storageKey).catch(() => undefined)));
-    } catch {
-      return; // the database is out of reach: the sweep removes the pending rows and their bytes later
-    }
-  }
-
   /** Pending rows created before `cutoff`, a batch at a time: the rows (in a transaction), then their bytes. */
   private async removePending(cutoff: Date, batch = 500): Promise<number> {
     const keys: { storageKey: string }[] = await this.dataSource.transaction(async (em) => {

@@ -1,5 +1,6 @@
 import { DomainError } from '../common/errors/domain-error.js';
 import { enumOf } from '../common/graphql/enum-of.js';
+import type { CarriesUnitOfWork } from '../common/idempotency/unit-of-work.js';
 
 export const ROLES = ['customer', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,7 +9,7 @@ export type Role = (typeof ROLES)[number];
 export const RoleEnum = enumOf(ROLES);
 
 /** The authenticated caller, passed first to every service method. */
-export interface Actor {
+export interface Actor extends CarriesUnitOfWork {
   /** Tierdesk's id of the user (for an API key: its service identity). */
   id: string;
   /** The id in the host product (JWT `sub`), or `apikey:<id>`. */

@@ -9,7 +9,7 @@ import { Ticket, toTicket } from '../tickets/ticket.model.js';
 import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { EscalationsService } from './escalations.service.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const EscalationList = Paginated(Escalation);
@@ -26,7 +26,7 @@ export class EscalationsController {
     summary: 'Escalate to a higher tier',
     description: "Up to `toTierId`, else the tier's escalationTargetId, else the lowest level above. `handoff` must carry the target tier's requiredHandoff fields. The ticket is re-assigned by the new tier's strategy and its SLA re-evaluated.",
   })
-  @ApiIdempotencyKey()
+  @Idempotent(toTicket)
   @ApiOkResponse({ type: Ticket })
   async escalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'up', input));
@@ -36,7 +36,7 @@ export class EscalationsController {
   @Roles('agent', 'admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Hand back to a lower tier', description: 'Down to `toTierId`, else the tier that escalated it here, else the first line.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toTicket)
   @ApiOkResponse({ type: Ticket })
   async deEscalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {
     return toTicket(await this.escalations.move(actor, id, 'down', input));

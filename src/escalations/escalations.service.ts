@@ -15,6 +15,7 @@ import { TierEntity, type HandoffField } from '../tiers/tier.entity.js';
 import type { EscalateInput } from './dto/escalate.input.js';
 import { recordEscalation, type MoveRecord } from './escalation-record.js';
 import { EscalationEntity, type EscalationDirection, type Handoff } from './escalation.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const ESCALATION_KEYSET: KeysetColumn<EscalationEntity>[] = [
   { expression: 'x.at', direction: 'ASC', value: (x) => x.at.toISOString(), cast: '::timestamptz' },
@@ -40,7 +41,7 @@ export class EscalationsService {
   async move(actor: Actor, ticketId: string, direction: EscalationDirection, input: EscalateInput): Promise<TicketEntity> {
     assertRole(actor, 'agent', 'admin');
     const scope = await this.access.scopeOf(actor);
-    const ticket = await this.dataSource.transaction(async (em) => {
+    const ticket = await writeTransaction(this.dataSource, actor, async (em) => {
       const found = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
       this.access.assertVisible(scope, found);
       if (found.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');

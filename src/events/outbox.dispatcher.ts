@@ -1,17 +1,18 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { failpoint } from '../common/failpoints/failpoints.js';
 import { EventBus } from './event-bus.js';
 
 const BATCH = 200;
-// Held (transaction-scoped) by the replica dispatching: see drain().
+// Held (transaction-scoped) by the replica dispatching: see announceBatch().
 const DISPATCH_LOCK = 7_203_365_113;
 // A sweep also catches rows another replica claimed and then died on, and rows left by a crash before dispatch.
 const SWEEP_INTERVAL_MS = 2000;
 
 /**
- * Hands committed events to their consumers exactly once across replicas (rows are claimed with SKIP LOCKED), then
- * marks them published. Started on boot, so rows a crashed process left unpublished are picked up.
+ * Hands committed events to their consumers, marking them published only together with (PostgreSQL) or after (embedded)
+ * the hand-over. Started on boot, so rows a crashed process left unpublished are picked up.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,26 +56,51 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
 
   private async drain(): Promise<void> {
     for (;;) {
-      const dispatched = await this.dataSource.transaction(async (em) => {
-        // One replica dispatches at a time. With SKIP LOCKED alone, a replica could claim and announce a ticket's next
-        // event while another still held the previous one uncommitted: subscribers would get them out of order.
-        if (this.bus.crossReplica) {
-          await em.query(`SET LOCAL lock_timeout = '5s'`);
-          await em.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
-        }
-        const rows: { id: string; eventId: string }[] = await em.query(
-          `SELECT id, "eventId" FROM outbox WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        );
-        if (rows.length === 0) return 0;
-        await em.query(`UPDATE outbox SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-        if (this.bus.crossReplica) await this.bus.announceInTransaction(em, rows.map((r) => r.eventId));
-        return rows;
-      });
-      if (dispatched === 0) return;
-      // One process owns the embedded database: after commit, its own subscribers are the only ones.
-      if (!this.bus.crossReplica) await this.bus.deliver(dispatched.map((r) => r.eventId));
-      if (dispatched.length < BATCH) return;
+      const dispatched = this.bus.crossReplica ? await this.announceBatch() : await this.deliverBatch();
+      if (dispatched < BATCH) return;
     }
+  }
+
+  /**
+   * PostgreSQL: claim a batch, mark it published and NOTIFY every replica in one transaction — PostgreSQL delivers the
+   * notification exactly when the marking commits, so nothing is marked that is not announced, nor the reverse.
+   */
+  private async announceBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      // One replica dispatches at a time. With SKIP LOCKED alone, a replica could claim and announce a ticket's next
+      // event while another still held the previous one uncommitted: subscribers would get them out of order.
+      await em.query(`SET LOCAL lock_timeout = '5s'`);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
+      const rows = await this.unpublished(em);
+      if (rows.length === 0) return 0;
+      failpoint('outbox.before-deliver');
+      await this.markPublished(em, rows);
+      await this.bus.announceInTransaction(em, rows.map((r) => r.eventId));
+      return rows.length;
+    });
+  }
+
+  /**
+   * The embedded database: one process, whose own consumers are the only ones. Hand them the batch first, then mark it
+   * published: a crash in between delivers it again after the restart (at least once; consumers go by event id), while
+   * marking first would lose it.
+   */
+  private async deliverBatch(): Promise<number> {
+    const rows = await this.unpublished(this.dataSource.manager);
+    if (rows.length === 0) return 0;
+    failpoint('outbox.before-deliver');
+    await this.bus.deliver(rows.map((r) => r.eventId));
+    await this.markPublished(this.dataSource.manager, rows);
+    return rows.length;
+  }
+
+  private unpublished(em: EntityManager): Promise<{ id: string; eventId: string }[]> {
+    const lock = this.bus.crossReplica ? ' FOR UPDATE SKIP LOCKED' : '';
+    return em.query(`SELECT id, "eventId" FROM outbox WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${BATCH}${lock}`);
+  }
+
+  private async markPublished(em: EntityManager, rows: { id: string }[]): Promise<void> {
+    await em.query(`UPDATE outbox SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
   }
 
   async onApplicationShutdown(): Promise<void> {

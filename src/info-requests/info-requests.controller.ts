@@ -8,7 +8,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequest, toInfoRequest } from './info-request.model.js';
 import { InfoRequestsService } from './info-requests.service.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const InfoRequestList = Paginated(InfoRequest);
@@ -21,7 +21,7 @@ export class InfoRequestsController {
   @Post()
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Ask the customer for what is missing', description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).' })
-  @ApiIdempotencyKey()
+  @Idempotent(toInfoRequest)
   @ApiCreatedResponse({ type: InfoRequest })
   async create(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
     return toInfoRequest(await this.requests.create(actor, id, input));
@@ -39,7 +39,7 @@ export class InfoRequestsController {
   @Post(':requestId/responses')
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Answer one item', description: 'Text, or your uploads of the right kind (a log item refuses an image). The last required answer reopens the ticket.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toInfoRequest)
   @ApiCreatedResponse({ type: InfoRequest })
   async respond(
     @CurrentActor() actor: Actor,

@@ -15,6 +15,7 @@ import { TicketMessagesService } from '../tickets/ticket-messages.service.js';
 import { TicketEntity } from '../tickets/ticket.entity.js';
 import type { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequestEntity, type InfoItem, type InfoItemKind } from './info-request.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const INFO_REMINDER_QUEUE = 'info-request-reminder';
 export const INFO_REQUEST_KEYSET: KeysetColumn<InfoRequestEntity>[] = [
@@ -115,7 +116,7 @@ export class InfoRequestsService {
 
   private async inTicket<T>(actor: Actor, ticketId: string, work: (em: EntityManager, ticket: TicketEntity) => Promise<T>): Promise<T> {
     const scope = await this.access.scopeOf(actor);
-    const result = await this.dataSource.transaction(async (em) => {
+    const result = await writeTransaction(this.dataSource, actor, async (em) => {
       const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
       this.access.assertVisible(scope, ticket);
       return work(em, ticket);

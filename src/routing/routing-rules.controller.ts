@@ -9,7 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateRoutingRuleInput, UpdateRoutingRuleBody } from './dto/routing-rule.input.js';
 import { RoutingRule, toRoutingRule } from './routing-rule.model.js';
 import { RoutingRulesService } from './routing-rules.service.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const RoutingRuleList = Paginated(RoutingRule);
@@ -31,7 +31,7 @@ export class RoutingRulesController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a routing rule', description: 'Admin only. New tickets go to the tier of the first active rule they match.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toRoutingRule)
   @ApiCreatedResponse({ type: RoutingRule })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateRoutingRuleInput): Promise<RoutingRule> {
     return toRoutingRule(await this.rules.create(actor, input));

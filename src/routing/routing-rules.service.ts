@@ -10,6 +10,7 @@ import { rejectNulls } from '../common/validation/reject-nulls.js';
 import { assertTierReference } from '../tiers/tier-reference.js';
 import type { CreateRoutingRuleInput, RoutingConditionsInput, UpdateRoutingRuleInput } from './dto/routing-rule.input.js';
 import { RoutingRuleEntity } from './routing-rule.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 const MAX_POSITION = 1_000_000;
 const CONDITION_LISTS = ['types', 'priorities', 'channels', 'tags', 'organizationIds'] as const;
@@ -44,7 +45,7 @@ export class RoutingRulesService {
 
   async create(actor: Actor, input: CreateRoutingRuleInput): Promise<RoutingRuleEntity> {
     assertRole(actor, 'admin');
-    return this.dataSource.transaction(async (em) => {
+    return writeTransaction(this.dataSource, actor, async (em) => {
       await assertTierReference(em, input.tierId);
       const position = input.position ?? (await this.positionAfterLast(em));
       const conditions = conditionColumns(input.conditions, true);

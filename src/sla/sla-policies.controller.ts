@@ -9,7 +9,7 @@ import { Paginated } from '../common/pagination/paginated.js';
 import { CreateSlaPolicyInput, UpdateSlaPolicyBody } from './dto/sla-policy.input.js';
 import { SlaPolicy, toSlaPolicy } from './sla-policy.model.js';
 import { SlaPoliciesService } from './sla-policies.service.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const SlaPolicyList = Paginated(SlaPolicy);
@@ -31,7 +31,7 @@ export class SlaPoliciesController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an SLA policy', description: 'Admin only. One policy per priority and tier (or no tier): a second one is 409.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toSlaPolicy)
   @ApiCreatedResponse({ type: SlaPolicy })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateSlaPolicyInput): Promise<SlaPolicy> {
     return toSlaPolicy(await this.policies.create(actor, input));

@@ -11,6 +11,7 @@ import type { TicketPriority } from '../tickets/ticket-status.js';
 import { assertTierReference } from '../tiers/tier-reference.js';
 import type { CreateSlaPolicyInput, UpdateSlaPolicyInput } from './dto/sla-policy.input.js';
 import { SlaPolicyEntity } from './sla-policy.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const SLA_POLICY_KEYSET: KeysetColumn<SlaPolicyEntity>[] = [
   { expression: 'p."createdAt"', direction: 'ASC', value: (p) => p.createdAt.toISOString(), cast: '::timestamptz' },
@@ -42,7 +43,7 @@ export class SlaPoliciesService {
     assertRole(actor, 'admin');
     const tierId = input.tierId ?? null;
     return withScopeConflict(() =>
-      this.dataSource.transaction(async (em) => {
+      writeTransaction(this.dataSource, actor, async (em) => {
         if (tierId) await assertTierReference(em, tierId);
         await assertScopeFree(em, input.priority, tierId);
         return em.save(em.create(SlaPolicyEntity, { ...input, tierId, pauseWhilePending: input.pauseWhilePending ?? true, autoEscalate: input.autoEscalate ?? false }));

@@ -16,6 +16,8 @@ import { toTicketEvent, type TicketEvent } from './ticket.model.js';
 
 // The backlog is read in pages of this many visible events, until it is exhausted.
 const BACKLOG_PAGE = 1000;
+// How many of the latest live event ids a subscription remembers to skip a repeated delivery.
+const SEEN_WINDOW = 1000;
 
 type Payload = { ticketEvents: TicketEvent };
 interface Options {
@@ -88,8 +90,10 @@ export class TicketEventStream {
         }
       }
       const after = options.after != null ? BigInt(options.after) : -1n;
+      // Events are published at least once: one handed over again (the dispatcher retrying a batch) is skipped by id.
+      const seen = new RecentIds(SEEN_WINDOW);
       for (let event = await live.next(); event; event = await live.next()) {
-        if (BigInt(event.position) <= after || replayed.has(event.id)) continue;
+        if (BigInt(event.position) <= after || replayed.has(event.id) || !seen.add(event.id)) continue;
         if (options.ticketId && event.ticketId !== options.ticketId) continue;
         const now = await watch.current();
         if (!now) break;
@@ -165,5 +169,19 @@ class LiveEvents {
     if (this.ended) return;
     this.buffer.push(event);
     this.wake?.();
+  }
+}
+
+/** The last `size` ids added; `add` says whether the id was new. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly size: number) {}
+
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.size) this.ids.delete(this.ids.values().next().value!);
+    return true;
   }
 }

@@ -14,6 +14,7 @@ import { TicketAccess } from './ticket-access.js';
 import { TicketMessageEntity } from './ticket-message.entity.js';
 import { assertTransition, statusAfterAgentReply, statusAfterCustomerReply, type TicketStatus } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const MESSAGE_KEYSET: KeysetColumn<TicketMessageEntity>[] = [
   { expression: 'm."createdAt"', direction: 'ASC', value: (m) => m.createdAt.toISOString(), cast: '::timestamptz' },
@@ -37,7 +38,7 @@ export class TicketMessagesService {
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
     const scope = await this.access.scopeOf(actor);
-    const message = await this.dataSource.transaction(async (em) => {
+    const message = await writeTransaction(this.dataSource, actor, async (em) => {
       const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
       // Visibility first: a ticket the caller may not see is 404 whatever the request, never a 403 that confirms it exists.
       this.access.assertVisible(scope, ticket);

@@ -12,7 +12,7 @@ import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
 import { Ticket, TicketEvent, TicketMessage, toTicket, toTicketEvent, toTicketMessage } from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
-import { ApiIdempotencyKey } from '../common/idempotency/api-idempotency-key.decorator.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 
 const TicketList = Paginated(Ticket);
@@ -31,7 +31,7 @@ export class TicketsController {
   @Post()
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Open a ticket', description: 'Customers open for themselves; staff may set requesterId, tier, assignee, priority, tags.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toTicket)
   @ApiCreatedResponse({ type: Ticket })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateTicketInput): Promise<Ticket> {
     return toTicket(await this.tickets.create(actor, input));
@@ -65,7 +65,7 @@ export class TicketsController {
   @Post(':id/messages')
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({ summary: 'Reply or add an internal note', description: 'Customers post public replies only; a customer reply reopens pending/solved tickets.' })
-  @ApiIdempotencyKey()
+  @Idempotent(toTicketMessage)
   @ApiCreatedResponse({ type: TicketMessage })
   async addMessage(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: AddMessageInput): Promise<TicketMessage> {
     return toTicketMessage(await this.messages.add(actor, id, input));

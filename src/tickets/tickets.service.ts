@@ -17,6 +17,7 @@ import type { CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.j
 import { TicketAccess, type TicketScope } from './ticket-access.js';
 import { assertTransition, type TicketStatus } from './ticket-status.js';
 import { TicketEntity } from './ticket.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 // What a customer may set; anything else they send is refused, naming the field (no mass assignment). Not channel: it
 // is a routing input, set by the intake (web/api from the credential, email from the mailbox).
@@ -40,7 +41,7 @@ export class TicketsService {
     if (!isStaff(actor)) assertOnly(input, CUSTOMER_CREATE_FIELDS, 'customers may not set');
     // Read before the transaction: nothing inside it may use another connection (the embedded pool has one).
     const scope = input.followUpOfId ? await this.access.scopeOf(actor) : null;
-    const ticket = await this.dataSource.transaction(async (em) => {
+    const ticket = await writeTransaction(this.dataSource, actor, async (em) => {
       // Without requesterId the caller is the requester, already loaded (and found active) by authentication.
       const requester = input.requesterId ? await this.requester(em, input.requesterId) : { id: actor.id, organizationId: actor.organizationId };
       if (input.assigneeId) await this.assertAssignable(em, input.assigneeId);

@@ -8,6 +8,7 @@ import { CreateTierInput, UpdateTierBody } from './dto/tier.input.js';
 import { Tier, toTier } from './tier.model.js';
 import { TiersService } from './tiers.service.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
+import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 
 class TierList {
   /** Every tier, by level. */
@@ -29,6 +30,7 @@ export class TiersController {
 
   @Post()
   @Roles('admin')
+  @Idempotent(toTier)
   @ApiOperation({ summary: 'Create a tier', description: 'Admin only.' })
   @ApiCreatedResponse({ type: Tier })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateTierInput): Promise<Tier> {

@@ -9,6 +9,7 @@ import { UserEntity } from '../users/user.entity.js';
 import type { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
 import { TierMemberEntity } from './tier-member.entity.js';
 import { TierEntity } from './tier.entity.js';
+import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 /** Support levels and who works in them. Routing, assignment and escalation rules build on this. */
 @Injectable()
@@ -48,7 +49,7 @@ export class TiersService {
 
   async create(actor: Actor, input: CreateTierInput): Promise<TierEntity> {
     assertRole(actor, 'admin');
-    return this.dataSource.transaction(async (em) => {
+    return writeTransaction(this.dataSource, actor, async (em) => {
       if (input.escalationTargetId) await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
       return em.save(em.create(TierEntity, { ...input, description: input.description ?? '', requiredHandoff: input.requiredHandoff ?? [] }));
     });

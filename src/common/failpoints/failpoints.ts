@@ -5,7 +5,7 @@
  */
 export type Failpoint =
   | 'idempotency.after-commit' // a write with an Idempotency-Key has committed; the response is not sent yet
-  | 'outbox.after-deliver' // a batch of events has reached its consumers; its rows are not marked published yet
+  | 'outbox.before-deliver' // the dispatcher is about to hand a batch of committed events to this process's consumers
   | 'attachments.after-bytes'; // an upload's bytes are stored; its row does not say so yet
 
 const armed = new Set<string>();

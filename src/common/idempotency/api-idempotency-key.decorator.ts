@@ -1,5 +1,21 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.service.js';
 
-/** Documents the optional `Idempotency-Key` header every POST accepts (the interceptor does the work). */
-export const ApiIdempotencyKey = () => ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } });
+export const IDEMPOTENT_RESPONSE = 'tierdesk:idempotent-response';
+export const IDEMPOTENT_IN_SERVICE = 'tierdesk:idempotent-in-service';
+
+/** What a POST answers, from what its write transaction produced: stored for replay in that same transaction. */
+export type ResponseOf = (result: never) => unknown;
+
+/**
+ * A POST accepting `Idempotency-Key` (documented in OpenAPI). `respond` turns the result of the handler's write
+ * transaction into the response body, so the response is stored by that transaction: a crash after the commit replays
+ * it rather than running the request again. The IdempotencyInterceptor does the rest.
+ */
+export const Idempotent = (respond: ResponseOf) =>
+  applyDecorators(SetMetadata(IDEMPOTENT_RESPONSE, respond), ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } }));
+
+/** A POST whose service applies the key itself, because the request's fingerprint needs its body streamed first (uploads). */
+export const IdempotentInService = () =>
+  applyDecorators(SetMetadata(IDEMPOTENT_IN_SERVICE, true), ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } }));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 
@@ -60,8 +60,9 @@ export class IdempotencyService {
     return { kind: 'replay', response: { status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {} } };
   }
 
-  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.dataSource.query(
+  /** Stores the response to replay; with `em`, inside that transaction (so it commits with the write it answers). */
+  async complete(scope: string, key: string, response: StoredResponse, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.query(
       `UPDATE idempotency_key SET "responseStatus" = $3, "responseBody" = $4, "responseHeaders" = $5 WHERE scope = $1 AND key = $2`,
       [scope, key, response.status, JSON.stringify(response.body ?? null), JSON.stringify(response.headers)],
     );
