@@ -23,7 +23,7 @@ export class ApiKeysController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an API key', description: 'Admin only. The secret is in this response only; it is stored hashed.' })
-  @Idempotent((key: ApiKeyEntity) => ({ ...toApiKey(key), secret: null }))
+  @Idempotent((created: { key: ApiKeyEntity }) => ({ ...toApiKey(created.key), secret: null }))
   @ApiCreatedResponse({ type: CreatedApiKey })
   @NotStoredForReplay('secret')
   async create(@CurrentActor() actor: Actor, @Body() input: CreateApiKeyInput): Promise<CreatedApiKey> {

@@ -3,7 +3,6 @@ import type { Actor } from '../auth/actor.js';
 import { dateOrNull } from '../common/dates.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { withoutFields } from '../common/idempotency/idempotency.interceptor.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { ConnectionArgs } from '../common/pagination/page.args.js';
@@ -36,15 +35,8 @@ export class ApiKeysResolver {
     @Args('input') input: CreateApiKeyInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<CreatedApiKey> {
-    const create = async () => {
-      const { key, secret } = await this.service.create(actor, input);
-      return { ...toApiKey(key), secret };
-    };
-    if (!idempotencyKey) return create();
-    const fingerprint = IdempotencyService.fingerprint('mutation', 'createApiKey', input);
-    const { value, replayed } = await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create, (created) => withoutFields(created, ['secret']));
-    // A replay is the stored JSON, where dates are strings; the DateTime scalar needs Date objects.
-    return replayed ? reviveDates(value) : value;
+    // The secret is in the first response only: a replay answers it as null (only its hash is kept).
+    return this.idempotency.mutation(actor, 'createApiKey', input, idempotencyKey, (a) => this.service.create(a, input), ({ key, secret }) => ({ ...toApiKey(key), secret }), reviveDates, ['secret']);
   }
 
   @Mutation(() => ApiKey, { description: 'Admin only; immediate and final.' })

@@ -67,15 +67,15 @@ export class ApiKeysService {
       throw DomainError.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
     const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const key = await writeTransaction(this.dataSource, actor, async (em) => {
+    return writeTransaction(this.dataSource, actor, async (em) => {
       const id = newId();
       const identity = await this.users.createServiceIdentity(em, id, input.name, input.role);
-      return em.save(em.create(ApiKeyEntity, {
+      const key = await em.save(em.create(ApiKeyEntity, {
         id, name: input.name, role: input.role, prefix: secret.slice(0, 12), secretHash: hashOf(secret),
         userId: identity.id, createdById: actor.id, expiresAt: input.expiresAt ?? null,
       }));
+      return { key, secret };
     });
-    return { key, secret };
   }
 
   /**

@@ -40,11 +40,7 @@ export class RoutingRulesResolver {
     @Args('input') input: CreateRoutingRuleInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<RoutingRule> {
-    const create = async () => toRoutingRule(await this.service.create(actor, input));
-    if (!idempotencyKey) return create();
-    const fingerprint = IdempotencyService.fingerprint('mutation', 'createRoutingRule', input);
-    const { value, replayed } = await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create);
-    return replayed ? routingRuleFromJson(value) : value;
+    return this.idempotency.mutation(actor, 'createRoutingRule', input, idempotencyKey, (a) => this.service.create(a, input), toRoutingRule, routingRuleFromJson);
   }
 
   @Mutation(() => RoutingRule, { description: 'Admin only. In `conditions`, each given list replaces its list.' })

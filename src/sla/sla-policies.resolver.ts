@@ -40,11 +40,7 @@ export class SlaPoliciesResolver {
     @Args('input') input: CreateSlaPolicyInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<SlaPolicy> {
-    const create = async () => toSlaPolicy(await this.service.create(actor, input));
-    if (!idempotencyKey) return create();
-    const fingerprint = IdempotencyService.fingerprint('mutation', 'createSlaPolicy', input);
-    const { value, replayed } = await this.idempotency.execute(actor.scope, idempotencyKey, fingerprint, create);
-    return replayed ? slaPolicyFromJson(value) : value;
+    return this.idempotency.mutation(actor, 'createSlaPolicy', input, idempotencyKey, (a) => this.service.create(a, input), toSlaPolicy, slaPolicyFromJson);
   }
 
   @Mutation(() => SlaPolicy, { description: 'Admin only.' })

@@ -53,7 +53,7 @@ export class TicketsResolver {
     @Args('input') input: CreateTicketInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.once(actor, 'createTicket', input, idempotencyKey, async () => toTicket(await this.ticketService.create(actor, input)), reviveTicket);
+    return this.idempotency.mutation(actor, 'createTicket', input, idempotencyKey, (a) => this.ticketService.create(a, input), toTicket, reviveTicket);
   }
 
   @Mutation(() => Ticket)
@@ -75,7 +75,7 @@ export class TicketsResolver {
     @Args('input') input: AddMessageInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.once(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, async () => toTicketMessage(await this.messageService.add(actor, ticketId, input)), messageFromJson);
+    return this.idempotency.mutation(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, (a) => this.messageService.add(a, ticketId, input), toTicketMessage, messageFromJson);
   }
 
   @Subscription(() => TicketEvent, { description: 'Events of the tickets the subscriber may see; `after` resumes from a cursor.' })
@@ -119,10 +119,6 @@ export class TicketsResolver {
   @ResolveField(() => TicketEventConnection, { description: 'The audit trail, in order; agents and admins only.' })
   events(@Parent() ticket: Ticket, @Args() page: ConnectionArgs, @Context('loaders') loaders: Loaders) {
     return loaders.eventsPage(page).load(ticket.id);
-  }
-
-  private once<T>(actor: Actor, operation: string, input: object, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
-    return this.idempotency.mutation(actor.scope, operation, input, key, work, revive);
   }
 }
 

@@ -192,7 +192,8 @@ describe('Routing rules (e2e)', () => {
     expect(deleted.body.data.deleteRoutingRule).toBe(true);
     const gone = await gql(t, admin, 'query($id: ID!) { routingRule(id: $id) { id } }', { id: rule.id });
     expect(gone.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    // Not a UUID: refused before any resolver runs, naming the argument.
     const notUuid = await gql(t, admin, 'query { routingRule(id: "nope") { id } }');
-    expect(notUuid.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(notUuid.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'id' }] });
   });
 });

@@ -6,7 +6,7 @@ import { failpoint } from '../failpoints/failpoints.js';
 import type { Actor } from '../../auth/actor.js';
 import { etagOf } from '../http/etag.js';
 import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from './api-idempotency-key.decorator.js';
-import { IdempotencyService, type StoredResponse } from './idempotency.service.js';
+import { IdempotencyService, withoutFields, type StoredResponse } from './idempotency.service.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 const HTTP_CODE_METADATA = '__httpCode__';
@@ -82,10 +82,4 @@ export class IdempotencyInterceptor implements NestInterceptor {
 function storedResponse(status: number, body: unknown): StoredResponse {
   const version = (body as { version?: unknown } | null)?.version;
   return { status, body, headers: typeof version === 'number' ? { etag: etagOf(version) } : {} };
-}
-
-/** The body with `fields` set to null, as stored for replay. */
-export function withoutFields<T>(body: T, fields: string[]): T {
-  if (!fields.length || !body || typeof body !== 'object') return body;
-  return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
+import type { Actor } from '../../auth/actor.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -73,35 +74,34 @@ export class IdempotencyService {
     await this.dataSource.query(`DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND "responseStatus" IS NULL`, [scope, key]);
   }
 
-  /** Runs `work` at most once per (scope, key); GraphQL mutations use this directly. `store` picks what is kept. */
-  async execute<T>(
-    scope: string,
-    key: string,
-    fingerprint: string,
-    work: () => Promise<T>,
-    store: (value: T) => unknown = (value) => value,
-  ): Promise<{ value: T; replayed: boolean }> {
+  /**
+   * A GraphQL mutation taking an optional `idempotencyKey`: without one it just runs. With one, `write` runs at most once
+   * per key, and its response — `respond` of what it returns — is stored in its write transaction (the actor it is
+   * given carries the unit of work), so a crash after the commit replays rather than runs again. A replay is the stored
+   * JSON, where dates are strings: `revive` turns it back into what the resolver returns. `notStored` fields (secrets)
+   * are stored as null.
+   */
+  async mutation<R, T>(
+    actor: Actor, operation: string, input: unknown, key: string | undefined,
+    write: (actor: Actor) => Promise<R>, respond: (result: R) => T, revive: (stored: T) => T, notStored: string[] = [],
+  ): Promise<T> {
+    if (!key) return respond(await write(actor));
     IdempotencyService.assertValidKey(key, 'idempotencyKey');
-    const claim = await this.claim(scope, key, fingerprint);
-    if (claim.kind === 'replay') return { value: claim.response.body as T, replayed: true };
+    const claim = await this.claim(actor.scope, key, IdempotencyService.fingerprint('mutation', operation, input));
+    if (claim.kind === 'replay') return revive(claim.response.body as T);
+    let stored = false;
+    const store = async (body: unknown, em?: EntityManager) => {
+      await this.complete(actor.scope, key, { status: 200, body: withoutFields(body, notStored), headers: {} }, em);
+      stored = true;
+    };
     try {
-      const value = await work();
-      await this.complete(scope, key, { status: 200, body: store(value), headers: {} });
-      return { value, replayed: false };
+      const value = respond(await write({ ...actor, unitOfWork: { beforeCommit: (em, result) => store(respond(result as R), em) } }));
+      if (!stored) await store(value); // a write without a transaction of its own
+      return value;
     } catch (error) {
-      await this.release(scope, key);
+      await this.release(actor.scope, key);
       throw error;
     }
-  }
-
-  /**
-   * A GraphQL mutation taking an optional `idempotencyKey`: without one it just runs. A replay is the stored JSON, where
-   * dates are strings, so `revive` turns it back into what the resolver returns (the DateTime scalar needs Dates).
-   */
-  async mutation<T>(scope: string, operation: string, input: unknown, key: string | undefined, work: () => Promise<T>, revive: (stored: T) => T): Promise<T> {
-    if (!key) return work();
-    const { value, replayed } = await this.execute(scope, key, IdempotencyService.fingerprint('mutation', operation, input), work);
-    return replayed ? revive(value) : value;
   }
 
   async purgeExpired(): Promise<number> {
@@ -118,4 +118,10 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** The body with `fields` set to null, as stored for replay (secrets are only ever kept hashed). */
+export function withoutFields<T>(body: T, fields: string[]): T {
+  if (!fields.length || !body || typeof body !== 'object') return body;
+  return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
 }
