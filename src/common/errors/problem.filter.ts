@@ -4,6 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 
+// The GraphQL errors this filter has logged: GraphQL's own error log (logInternalErrors) leaves them out, so that each
+// unexpected error is logged once.
+const logged = new WeakSet<object>();
+
+/** Whether the filter has already logged the unexpected error behind this GraphQL error. */
+export function loggedByFilter(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && logged.has(error);
+}
+
 /** The one exception filter: problem+json for REST, a coded GraphQLError for GraphQL. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -19,7 +28,9 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (graphql) {
       // Subscriptions and resolvers: Apollo turns this into `errors[]`; formatError keeps only our extensions.
-      return new GraphQLError(problem.detail, { extensions: { code: problem.code, status: problem.status, errors: problem.errors } });
+      const answer = new GraphQLError(problem.detail, { extensions: { code: problem.code, status: problem.status, errors: problem.errors } });
+      if (unexpected) logged.add(answer);
+      return answer;
     }
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();

@@ -5,6 +5,7 @@ import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Actor } from '../../auth/actor.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { logInternalErrors } from './error-log.plugin.js';
 import { formatGraphqlError } from './format-error.js';
 import { refuseMalformedIds } from './id-arguments.js';
 import type { LoaderRegistry } from './loader.registry.js';
@@ -18,6 +19,8 @@ const graphqlWsOptions: Pick<ServerOptions, 'onError' | 'onNext'> = {
     result.errors?.length ? { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) } : undefined,
 };
 
+const MAX_TOKENS = 5000;
+
 /** Apollo options: code-first schema, graphql-ws subscriptions, armor limits, per-operation DataLoaders. */
 export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): ApolloDriverConfig {
   const g = config.graphql;
@@ -26,7 +29,9 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     maxAliases: { n: g.maxAliases },
     costLimit: { maxCost: g.maxCost },
     maxDirectives: { n: 50 },
-    maxTokens: { n: 5000 },
+    // The token limit is graphql-js's own (parseOptions below): armor's throws from a plugin hook, which Apollo answers
+    // with HTTP 500 though the caller is at fault.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !g.introspection },
   }).protect();
   return {
@@ -39,8 +44,10 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
     graphiql: false,
     // armor is typed against Apollo's ESM build, Nest against its CJS build: same objects at run time.
     // No cache hints are used: without this, Apollo's cache-control plugin wraps every field of every response.
-    plugins: [...armor.plugins, ApolloServerPluginCacheControlDisabled()] as ApolloDriverConfig['plugins'],
+    plugins: [...armor.plugins, ApolloServerPluginCacheControlDisabled(), logInternalErrors()] as ApolloDriverConfig['plugins'],
     validationRules: armor.validationRules,
+    // A longer document is a syntax error: 400 VALIDATION_FAILED, before any validation work.
+    parseOptions: { maxTokens: MAX_TOKENS },
     // Batches are allowed but capped at GRAPHQL_MAX_BATCH by a hook in bootstrap.
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,

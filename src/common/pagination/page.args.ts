@@ -2,6 +2,7 @@ import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { PageRequest } from './keyset.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -30,7 +31,8 @@ export class ConnectionArgs {
   @IsOptional() @IsString() @MaxLength(1024)
   after?: string;
 
-  toPage(): { limit: number; cursor?: string } {
-    return { limit: this.first, cursor: this.after };
+  /** The page for a service; a cursor that is not one of ours is refused naming `after`, the argument it came in. */
+  toPage(): PageRequest & { cursor?: string } {
+    return { limit: this.first, cursor: this.after, cursorArg: 'after' };
   }
 }
