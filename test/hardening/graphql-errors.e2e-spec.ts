@@ -118,6 +118,14 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
     expect(unexpectedLogs()).toEqual([]);
   });
 
+  it('more variable errors than graphql-js reports (its "too many errors" notice) → all VALIDATION_FAILED, nothing INTERNAL', async () => {
+    const input = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]));
+    const res = await gql(t, admin, 'mutation($input: EscalateInput!) { deEscalateTicket(id: "0192f6a0-0000-7000-8000-000000000000", input: $input) { id } }', { input });
+    expect(res.status).toBe(400);
+    expect(new Set(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code))).toEqual(new Set(['VALIDATION_FAILED']));
+    expect(unexpectedLogs()).toEqual([]);
+  });
+
   describe('INTERNAL', () => {
     const PAGE = '{ tickets(first: 5, filter: { sort: "createdAt" }) { edges { node { id tier { id } } } } }';
 

@@ -18,6 +18,7 @@ const FOREIGN_CODES: Record<string, ErrorCode> = {
 // Apollo's automatic persisted queries: a client that gets this code sends the full query again (Apollo answers it
 // with HTTP 200), so it passes through as Apollo names it; it is a protocol step, not a failure of the caller.
 const PASSED_THROUGH = new Set(['PERSISTED_QUERY_NOT_FOUND']);
+const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
 
 interface Classified {
   code: string;
@@ -57,6 +58,8 @@ function classify(formatted: GraphQLFormattedError, error: unknown): Classified 
   if (raw && PASSED_THROUGH.has(raw)) return { code: raw, message: formatted.message };
   if (raw && FOREIGN_CODES[raw]) return { code: FOREIGN_CODES[raw], message: formatted.message };
   if (original instanceof Error && !(original instanceof GraphQLError)) return fromProblem(original);
+  // graphql-js stops coercing variables after 50 errors and says so in one more error, without a code: the caller's too.
+  if (TOO_MANY_VARIABLE_ERRORS.test(formatted.message)) return { code: 'VALIDATION_FAILED', message: formatted.message };
   // Apollo refuses some requests without a code but with a 4xx status (an unsupported persisted-query version, a hash
   // that does not match the query): the caller's error, not ours.
   const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http?.status;
