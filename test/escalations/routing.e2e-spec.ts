@@ -125,7 +125,8 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
     const colleague = await person(t, 'customer', { org: orgKey });
     const viaGql = await gql(t, colleague, 'mutation { createTicket(input: { subject: "VPN", description: "down" }) { id tierId escalationLevel tier { id } } }').expect(200);
     expect(viaGql.body.errors).toBeUndefined();
-    expect(viaGql.body.data.createTicket).toMatchObject({ tierId: secondLine.id, escalationLevel: 2, tier: { id: secondLine.id } });
+    // Customers see where it went (tierId, level) but not the tier's details (staff-only, as in REST).
+    expect(viaGql.body.data.createTicket).toMatchObject({ tierId: secondLine.id, escalationLevel: 2, tier: null });
     // Another organization, or none: not routed here.
     const stranger = await person(t, 'customer', { org: `org-${randomUUID()}` });
     expect((await ticket(t, stranger)).tierId).not.toBe(secondLine.id);
