@@ -47,7 +47,7 @@ async function loadFixtures(db) {
 }
 
 const GRAPHQL_PAGE = `query($tierId: ID!) { tickets(first: 50, filter: { tierId: $tierId, sort: "-createdAt" }) {
-  edges { node { id number subject status requester { id name } assignee { id name } tier { id name } messages { id body visibility } } }
+  edges { node { id number subject status requester { id name } assignee { id name } tier { id name } messages(first: 5) { edges { node { id body visibility } } } } }
   pageInfo { hasNextPage endCursor } } }`;
 
 /** Each scenario, reads first (the tickets writes add would sit at the top of every recency-ordered read): requests (autocannon `requests`, or a path), the reference's equivalent if it has one, and its target. */

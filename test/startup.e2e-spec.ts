@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, MAIN, startServer } from './support/server-process';
+import { createRunDatabase, dropRunDatabase, testServerUrl } from './support/test-db';
 
 // The compiled server as a newcomer runs it (`npm test` builds first): configuration errors, the embedded default,
 // the printed first call, and graceful shutdown on SIGTERM.
@@ -56,6 +57,52 @@ describe('Server process (e2e)', () => {
   });
 
   const runDb = process.env.TIERDESK_TEST_DB_URL;
+
+  // The first hour: nothing set up, a customer files a ticket and an agent answers it.
+  const firstHour = async (server: { base: string }, env: Record<string, string>) => {
+    const token = (...args: string[]) => spawnSync(process.execPath, [TOKEN, ...args], { env, encoding: 'utf8' }).stdout.trim();
+    const customer = { Authorization: `Bearer ${token('--role', 'customer', '--sub', 'ann', '--name', 'Ann')}`, 'Content-Type': 'application/json' };
+    const agent = { Authorization: `Bearer ${token('--role', 'agent', '--sub', 'bob')}`, 'Content-Type': 'application/json' };
+    const created = await fetch(`${server.base}/v1/tickets`, { method: 'POST', headers: customer, body: JSON.stringify({ subject: 'Printer is failing', description: 'Nothing comes out' }) });
+    expect(created.status).toBe(201);
+    const ticket = await created.json();
+    const tiers = await (await fetch(`${server.base}/v1/tiers`, { headers: agent })).json();
+    expect(tiers.data).toEqual([expect.objectContaining({ id: ticket.tierId, name: 'First line', level: 1, assignment: 'manual' })]);
+    expect((await (await fetch(`${server.base}/v1/me`, { headers: agent })).json()).tierIds).toEqual([ticket.tierId]);
+    // The agent signs in for the first time and joins the first line: the ticket is theirs to answer.
+    const reply = await fetch(`${server.base}/v1/tickets/${ticket.id}/messages`, { method: 'POST', headers: agent, body: JSON.stringify({ body: 'Which model?' }) });
+    expect(reply.status).toBe(201);
+    const seen = await (await fetch(`${server.base}/v1/tickets/${ticket.id}`, { headers: customer })).json();
+    expect(seen).toMatchObject({ status: 'open', sla: expect.any(Object) });
+  };
+
+  // (The PostgreSQL run checks its own fresh database below.)
+  (runDb ? it.skip : it)('on a fresh embedded database, a customer files a ticket with nothing set up, and an agent of the first line answers', async () => {
+    const env = { ...cleanEnv(), DATA_DIR: dataDir };
+    const server = await startServer(env);
+    try {
+      await firstHour(server, env);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  (runDb ? it : it.skip)('on a fresh PostgreSQL database, a customer files a ticket with nothing set up, and an agent of the first line answers', async () => {
+    const serverUrl = testServerUrl()!;
+    const fresh = await createRunDatabase(serverUrl);
+    const env = { ...cleanEnv(), DATA_DIR: dataDir, DATABASE_URL: fresh.url, JWT_SECRET: 'f'.repeat(40) };
+    try {
+      const server = await startServer(env);
+      try {
+        await firstHour(server, env);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    } finally {
+      await dropRunDatabase(serverUrl, fresh.name);
+    }
+  });
+
   (runDb ? it : it.skip)('starts on PostgreSQL with DATABASE_URL and reports ready', async () => {
     const server = await startServer({ ...cleanEnv(), DATA_DIR: dataDir, DATABASE_URL: runDb!, JWT_SECRET: 'p'.repeat(40) });
     try {

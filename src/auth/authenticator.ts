@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { TiersService } from '../tiers/tiers.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ROLES, type Actor, type Role } from './actor.js';
 import { TokenVerifier, type Claims } from './token-verifier.js';
@@ -27,6 +28,7 @@ export class Authenticator {
     private readonly tokens: TokenVerifier,
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersService,
+    private readonly tiers: TiersService,
     private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +69,12 @@ export class Authenticator {
     if (!claims) return null;
     const identity = this.identityOf(claims);
     if (!identity) return null;
-    return { ...(await this.users.resolveFromClaims(identity)), expiresAt: claims.exp! * 1000 };
+    const { created, ...actor } = await this.users.resolveFromClaims(identity);
+    if (created && actor.role !== 'customer') {
+      const tierId = await this.tiers.joinFirstLine(actor.id);
+      if (tierId) actor.access = { tierIds: [tierId], organizationSharesTickets: false };
+    }
+    return { ...actor, expiresAt: claims.exp! * 1000 };
   }
 
   private identityOf(claims: Claims) {

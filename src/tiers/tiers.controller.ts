@@ -1,19 +1,18 @@
-import {Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { IfMatch } from '../common/http/etag.js';
+import { PageArgs } from '../common/pagination/page.args.js';
+import { Paginated } from '../common/pagination/paginated.js';
 import { CreateTierInput, UpdateTierBody } from './dto/tier.input.js';
 import { Tier, toTier } from './tier.model.js';
 import { TiersService } from './tiers.service.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';
 import { Idempotent } from '../common/idempotency/api-idempotency-key.decorator.js';
 
-class TierList {
-  /** Every tier, by level. */
-  data!: Tier[];
-}
+const TierList = Paginated(Tier);
 
 @ApiTags('tiers')
 @Controller('tiers')
@@ -22,10 +21,11 @@ export class TiersController {
 
   @Get()
   @Roles('agent', 'admin')
-  @ApiOperation({ summary: 'List support tiers', description: 'By level; agents and admins.' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/Tier' } } } } })
-  async list(@CurrentActor() actor: Actor): Promise<TierList> {
-    return { data: (await this.tiers.list(actor)).map(toTier) };
+  @ApiOperation({ summary: 'List support tiers', description: 'By level, then oldest first; agents and admins.' })
+  @ApiOkResponse({ type: TierList })
+  async list(@CurrentActor() actor: Actor, @Query() args: PageArgs) {
+    const page = await this.tiers.list(actor, args);
+    return { data: page.data.map(toTier), nextCursor: page.nextCursor };
   }
 
   @Post()

@@ -1,19 +1,26 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { cursorFor } from '../common/pagination/keyset.js';
+import { ConnectionArgs } from '../common/pagination/page.args.js';
+import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
 import { Tier, toTier } from './tier.model.js';
-import { TiersService } from './tiers.service.js';
+import { TIER_KEYSET, TiersService } from './tiers.service.js';
+
+@ObjectType('TierConnection')
+class TierConnection extends Connection(Tier) {}
 
 @Resolver(() => Tier)
 export class TiersResolver {
   constructor(private readonly service: TiersService) {}
 
-  @Query(() => [Tier], { description: 'Every tier, by level.' })
+  @Query(() => TierConnection, { description: 'Every tier, by level, then oldest first.' })
   @Roles('agent', 'admin')
-  async tiers(@CurrentActor() actor: Actor) {
-    return (await this.service.list(actor)).map(toTier);
+  async tiers(@CurrentActor() actor: Actor, @Args() args: ConnectionArgs) {
+    const page = await this.service.list(actor, args.toPage());
+    return toConnection(page, toTier, (t) => cursorFor(TIER_KEYSET, t));
   }
 
   @Query(() => Tier)

@@ -4,12 +4,19 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
+import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { IdentityChanges } from '../identity/identity-changes.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
 import { TierMemberEntity } from './tier-member.entity.js';
 import { TierEntity } from './tier.entity.js';
 import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+
+export const TIER_KEYSET: KeysetColumn<TierEntity>[] = [
+  { expression: 'tr.level', direction: 'ASC', value: (t) => t.level },
+  { expression: 'tr."createdAt"', direction: 'ASC', value: (t) => t.createdAt.toISOString(), cast: '::timestamptz' },
+  { expression: 'tr.id', direction: 'ASC', value: (t) => t.id, cast: '::uuid' },
+];
 
 /** Support levels and who works in them. Routing, assignment and escalation rules build on this. */
 @Injectable()
@@ -19,10 +26,10 @@ export class TiersService {
     private readonly identities: IdentityChanges,
   ) {}
 
-  /** Staff see every tier (they need them to escalate); customers see none. */
-  async list(actor: Actor): Promise<TierEntity[]> {
+  /** Staff see every tier (they need them to escalate); customers see none. By level, then oldest first. */
+  async list(actor: Actor, page: { limit: number; cursor?: string }): Promise<Page<TierEntity>> {
     assertRole(actor, 'agent', 'admin');
-    return this.dataSource.getRepository(TierEntity).find({ order: { level: 'ASC', createdAt: 'ASC', id: 'ASC' }, take: 1000 });
+    return paginate(this.dataSource.getRepository(TierEntity).createQueryBuilder('tr'), TIER_KEYSET, page);
   }
 
   async findOne(actor: Actor, id: string): Promise<TierEntity> {
@@ -108,6 +115,23 @@ export class TiersService {
     await this.dataSource.transaction(async (em) => {
       await em.createQueryBuilder().insert().into(TierMemberEntity).values({ tierId, userId }).orIgnore().execute();
       await this.identities.publish(em, `user:${userId}`); // the tickets they may see
+    });
+  }
+
+  /**
+   * A new agent (or admin) signing in for the first time joins the first line, as Zendesk-style desks put new agents in
+   * their default group: on a fresh install they see and answer customers' tickets at once. Admins move them later.
+   */
+  async joinFirstLine(userId: string): Promise<string | null> {
+    return this.dataSource.transaction(async (em) => {
+      const [joined]: { tierId: string }[] = await em.query(
+        `INSERT INTO tier_member ("tierId", "userId")
+         SELECT id, $1 FROM tier ORDER BY level, "createdAt", id LIMIT 1
+         ON CONFLICT DO NOTHING RETURNING "tierId"`,
+        [userId],
+      );
+      if (joined) await this.identities.publish(em, `user:${userId}`);
+      return joined?.tierId ?? null;
     });
   }
 

@@ -78,7 +78,7 @@ export class UsersService {
    * the role, until an admin sets it here). A deactivated user is refused (401). Served from the identity cache when
    * the token says nothing new: no database round trip on the hot path.
    */
-  async resolveFromClaims(identity: TokenIdentity): Promise<Actor> {
+  async resolveFromClaims(identity: TokenIdentity): Promise<Actor & { created?: true }> {
     const organizationId = identity.organizationKey ? await this.organizations.ensureByKey(identity.organizationKey) : null;
     const cached = this.identities.trustworthy ? this.cache.get(`ext:${identity.externalId}`) : undefined;
     if (cached && Object.keys(changesFrom(cached.user, identity, organizationId)).length === 0) return actorOf(cached);
@@ -87,9 +87,10 @@ export class UsersService {
     if (!found) {
       const repo = this.dataSource.getRepository(UserEntity);
       const fresh = repo.create({ externalId: identity.externalId, kind: 'person', role: identity.role, email: identity.email, name: identity.name, organizationId });
-      await repo.createQueryBuilder().insert().values(fresh).orIgnore().execute(); // a concurrent first request may win
+      const inserted = await repo.createQueryBuilder().insert().values(fresh).orIgnore().execute(); // a concurrent first request may win
       found = await this.findWithAccess(this.userWithAccess(), identity.externalId);
       if (!found) throw new Error(`user ${identity.externalId} vanished after its insert`);
+      if (inserted.identifiers.length > 0 && found.user.id === fresh.id) return { ...actorOf(found), created: true };
     }
     const { user } = found;
     if (!user.active || user.kind !== 'person') {

@@ -20,6 +20,7 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
   });
   afterAll(() => t.close());
 
+  // Tickets are put in the test's tier by an admin: a new agent also joins the first line, where customers' tickets enter.
   const note = (ticketId: string, body = 'internal detail') =>
     request(t.url).post(`/v1/tickets/${ticketId}/messages`).set('Authorization', admin.auth).send({ body, visibility: 'internal' }).expect(201);
   const member = (agent: Person, on: boolean) =>
@@ -28,7 +29,7 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
   it('an agent removed from the tier receives nothing more of its tickets', async () => {
     const agent = await person(t, 'agent');
     await member(agent, true);
-    const x = await ticket(t, customer);
+    const x = await ticket(t, admin, { tierId, requesterId: customer.id });
     const feed = new Feed(t, agent.auth);
     try {
       await untilLive([feed], () => note(x.id, 'ping'));
@@ -46,7 +47,7 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
     const agent = await person(t, 'agent');
     const other = await tier(t, admin, 1, [agent]);
     const y = await ticket(t, admin, { tierId: other.id });
-    const x = await ticket(t, customer);
+    const x = await ticket(t, admin, { tierId, requesterId: customer.id });
     const feed = new Feed(t, agent.auth);
     try {
       await untilLive([feed], () => note(y.id, 'ping'));

@@ -6,6 +6,7 @@ import { AddTierRoutingSlaAndEscalationTables1795621010333 } from './17956210103
 import { CreateAttachmentAndInfoRequestTables1795622717311 } from './1795622717311-CreateAttachmentAndInfoRequestTables.js';
 import { AddSearchVectorsAndTierQueueIndex1795632252328 } from './1795632252328-AddSearchVectorsAndTierQueueIndex.js';
 import { AddStatusToAttachment1796402531969 } from './1796402531969-AddStatusToAttachment.js';
+import { CreateDefaultFirstLineTier1796410000000 } from './1796410000000-CreateDefaultFirstLineTier.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreateAttachmentAndInfoRequestTables1795622717311,
   AddSearchVectorsAndTierQueueIndex1795632252328,
   AddStatusToAttachment1796402531969,
+  CreateDefaultFirstLineTier1796410000000,
 ];
