@@ -94,6 +94,8 @@ async function seed(db, log) {
     FROM generate_series(1, ${CUSTOMERS}) n`);
   await db.query(`INSERT INTO user_account (id, "externalId", role, name, email, version)
     VALUES (pg_temp.uuid7(now() - interval '800 days'), 'bench-admin', 'admin', 'Admin', 'admin@example.com', 1)`);
+  // The migrations' default first line (a fresh database has nothing else): the seed brings its own tiers.
+  await db.query(`DELETE FROM tier`);
   let agentNumber = 0;
   for (const tier of TIERS) {
     // Tickets wait unassigned in the first line's queue (manual); the specialist tiers deal them out round robin.

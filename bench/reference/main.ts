@@ -1,10 +1,12 @@
-// Benchmark reference: the same ticket reads as Tierdesk (get by id, slaDueAt-sorted list) served by a bare NestJS +
-// Fastify + pg handler: no auth, no ORM, no validation, no logging. Its throughput is "the practical ceiling on this machine".
+// Benchmark reference: the same ticket reads as Tierdesk (get by id, slaDueAt-sorted list) and the same create (the rows
+// it writes, in one transaction) served by a bare NestJS + Fastify + pg handler: no auth, no ORM, no validation, no logging. Its throughput is "the practical ceiling on this machine".
 import 'reflect-metadata';
-import { Controller, Get, Injectable, Module, NotFoundException, type OnApplicationShutdown, Param, Query } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, Headers, HttpCode, Injectable, Module, NotFoundException, type OnApplicationShutdown, Param, Post, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
+import { v7 } from 'uuid';
 
 // Exactly the columns toTicket (src/tickets/ticket.model.ts) reads; no joins (escalationLevel lives on the ticket row).
 const COLUMNS = `id, number, subject, description, status, priority, type, channel, "requesterId", "organizationId", "tierId",
@@ -78,7 +80,86 @@ class TicketsController {
   }
 }
 
-@Module({ controllers: [TicketsController], providers: [Db] })
+// A ticket create writes what Tierdesk's does, in one transaction: the idempotency record (claimed, then its response),
+// the ticket (in the first line, its SLA columns set), its audit event and outbox row, both SLA clocks and their four
+// deadline jobs. What is looked up once (the entry tier, the normal-priority policy, the requester) is not a row written.
+const CLAIM = { name: 'ref_claim', text: `INSERT INTO idempotency_key (scope, key, fingerprint, "lockedUntil", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 minute', now() + interval '1 day')` };
+const INSERT_TICKET = {
+  name: 'ref_insert_ticket',
+  text: `INSERT INTO ticket (id, subject, description, "requesterId", "organizationId", "tierId", "escalationLevel", "searchPublicText",
+           "slaPolicyId", "firstResponseDueAt", "resolutionDueAt", "slaDueAt", "lastEventSequence", version)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $2 || chr(10) || $3, $7, $8, $9, $8, 1, 1) RETURNING ${COLUMNS}`,
+};
+const INSERT_EVENT = {
+  name: 'ref_insert_event',
+  text: `WITH ev AS (INSERT INTO ticket_event (id, "ticketId", sequence, type, "actorId", after, internal, at)
+           VALUES ($1, $2, 1, 'ticket.created', $3, $4::jsonb, false, now()) RETURNING id)
+         INSERT INTO outbox ("eventId") SELECT id FROM ev`,
+};
+const INSERT_CLOCKS = {
+  name: 'ref_insert_clocks',
+  text: `INSERT INTO sla_clock (id, "ticketId", metric, cycle, "policyId", "targetMinutes", "startedAt", "dueAt", "warnAt")
+         VALUES ($1, $3, 'first_response', 1, $4, $5, now(), $6, $7), ($2, $3, 'resolution', 1, $4, $8, now(), $9, $10)`,
+};
+const INSERT_JOBS = {
+  name: 'ref_insert_jobs',
+  text: `INSERT INTO pgboss.job (name, data, start_after) SELECT 'sla-deadline', d, s FROM unnest($1::jsonb[], $2::timestamptz[]) AS j(d, s)`,
+};
+const COMPLETE = { name: 'ref_complete', text: `UPDATE idempotency_key SET "responseStatus" = 201, "responseBody" = $3 WHERE scope = $1 AND key = $2` };
+
+@Controller('v1/tickets')
+class CreateController {
+  private fixed?: Promise<{ tierId: string; policy: { id: string; firstResponseMinutes: number; resolutionMinutes: number }; requester: { id: string; organizationId: string | null } }>;
+
+  constructor(private readonly db: Db) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: { subject: string; description: string }, @Headers('idempotency-key') key: string | undefined) {
+    const { tierId, policy, requester } = await (this.fixed ??= this.lookups());
+    const client = await this.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const scope = `user:${requester.id}`;
+      const idempotencyKey = key ?? randomUUID();
+      await client.query({ ...CLAIM, values: [scope, idempotencyKey, 'fingerprint'] });
+      const id = v7();
+      const minute = 60_000;
+      const now = Date.now();
+      const firstDue = new Date(now + policy.firstResponseMinutes * minute);
+      const resolutionDue = new Date(now + policy.resolutionMinutes * minute);
+      const { rows } = await client.query({ ...INSERT_TICKET, values: [id, body.subject, body.description, requester.id, requester.organizationId, tierId, policy.id, firstDue, resolutionDue] });
+      const ticket = toTicket(rows[0]);
+      const t = rows[0];
+      const snapshot = { number: t.number, subject: t.subject, status: t.status, priority: t.priority, type: t.type, channel: t.channel, requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId, tags: t.tags };
+      await client.query({ ...INSERT_EVENT, values: [v7(), id, requester.id, JSON.stringify(snapshot)] });
+      const [first, resolution] = [v7(), v7()];
+      const warn = (minutes: number) => new Date(now + minutes * minute * 0.8);
+      await client.query({ ...INSERT_CLOCKS, values: [first, resolution, id, policy.id, policy.firstResponseMinutes, firstDue, warn(policy.firstResponseMinutes), policy.resolutionMinutes, resolutionDue, warn(policy.resolutionMinutes)] });
+      const jobs = [[first, 'warning', warn(policy.firstResponseMinutes)], [first, 'breach', firstDue], [resolution, 'warning', warn(policy.resolutionMinutes)], [resolution, 'breach', resolutionDue]] as const;
+      await client.query({ ...INSERT_JOBS, values: [jobs.map(([clockId, kind, at]) => JSON.stringify({ clockId, kind, at: at.toISOString() })), jobs.map(([, , at]) => at)] });
+      await client.query({ ...COMPLETE, values: [scope, idempotencyKey, JSON.stringify(ticket)] });
+      await client.query('COMMIT');
+      return ticket;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async lookups() {
+    const one = async (sql: string) => (await this.db.pool.query(sql)).rows[0];
+    return {
+      tierId: (await one(`SELECT id FROM tier ORDER BY level, "createdAt", id LIMIT 1`)).id as string,
+      policy: await one(`SELECT id, "firstResponseMinutes", "resolutionMinutes" FROM sla_policy WHERE priority = 'normal' AND "tierId" IS NULL LIMIT 1`),
+      requester: await one(`SELECT id, "organizationId" FROM user_account WHERE role = 'customer' ORDER BY "externalId" LIMIT 1`),
+    };
+  }
+}
+
+@Module({ controllers: [TicketsController, CreateController], providers: [Db] })
 class ReferenceModule {}
 
 async function main(): Promise<void> {
