@@ -1,7 +1,7 @@
 // The benchmark suite: `npm run bench` (all scenarios) or `npm run bench -- get-by-id queue` (some).
 // Against a real PostgreSQL (DATABASE_URL, default the local one): seeds or reuses the 1M-ticket data set (seed.mjs),
 // starts the built API and the bare reference server (reference/main.ts) on it, drives each scenario with autocannon
-// (32 connections; warm-up, then 3 measured runs, medians) and prints one markdown table. Raw figures go to
+// (32 connections; warm-up, then 3 measured runs, medians; against the reference, runs taken turn about) and prints one markdown table. Raw figures go to
 // bench/results/<time>.json. Rows written by the write scenarios are deleted at the end, so the data set stays as seeded.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -122,9 +122,34 @@ async function measure(port, options, { alone = false } = {}) {
   return { rps: pick('rps'), p50: pick('p50'), p95: pick('p95'), p99: pick('p99'), failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0), runs, single };
 }
 
+/**
+ * Tierdesk and the reference measured turn about (warm-ups, then run i of each in turn): this machine's throughput drifts
+ * by tens of percent over minutes, and interleaving puts both under the same drift. The ratio is the median of the
+ * runs' ratios.
+ */
+async function measurePair(options, alone) {
+  if (WARMUP > 0) {
+    await drive(API.port, options, WARMUP);
+    await drive(REFERENCE.port, options, WARMUP);
+  }
+  const ownRuns = [];
+  const refRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    ownRuns.push(await drive(API.port, options, DURATION));
+    refRuns.push(await drive(REFERENCE.port, options, DURATION));
+  }
+  const single = alone ? await drive(API.port, { ...options, connections: 1 }, DURATION) : null;
+  const summary = (runs, extra = {}) => {
+    const pick = (key) => median(runs.map((r) => r[key]));
+    return { rps: pick('rps'), p50: pick('p50'), p95: pick('p95'), p99: pick('p99'), failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0), runs, ...extra };
+  };
+  const ratio = median(ownRuns.map((r, i) => r.rps / refRuns[i].rps));
+  return { own: summary(ownRuns, { single, ratio, failed: ownRuns.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0) }), ref: summary(refRuns) };
+}
+
 function start(server, databaseUrl) {
   // BENCH_PROFILE=1: the API writes a V8 CPU profile when it stops (bench/results/profiles), for the scenarios run.
-  const profile = process.env.BENCH_PROFILE && server === API ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  const profile = process.env.BENCH_PROFILE && (server === API || process.env.BENCH_PROFILE === 'both') ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
   const child = spawn(process.execPath, [...profile, server.script], {
     env: {
       ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(server.port), HOST: '127.0.0.1', JWT_SECRET: SECRET,
@@ -173,13 +198,15 @@ async function removeWrites(db, since, restore) {
   await db.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job WHERE name NOT LIKE '__pgboss%'; END IF; END $$`);
 }
 
+// Interleaved runs give a ratio per pair of runs (their median); otherwise the ratio of the medians.
+const ratioOf = (own, ref) => own.ratio ?? own.rps / ref.rps;
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 function verdict(s, own, ref, page1) {
   const t = s.target;
   if (!t) return '';
   const checks = [];
-  if (t.ratio) checks.push([`≥ ${t.ratio}× ref`, own.rps / ref.rps >= t.ratio]);
+  if (t.ratio) checks.push([`≥ ${t.ratio}× ref`, ratioOf(own, ref) >= t.ratio]);
   if (t.p99) checks.push([`p99 ≤ ${t.p99} ms`, own.p99 <= t.p99]);
   if (t.rps) checks.push([`≥ ${t.rps} req/s`, own.rps >= t.rps]);
   if (t.p95) checks.push([`p95 ≤ ${t.p95} ms`, own.p95 <= t.p95]);
@@ -207,8 +234,8 @@ try {
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
   for (const s of all.filter((x) => wanted.length === 0 || wanted.includes(x.name) || (x.name === 'page-1' && wanted.includes('deep-page')))) {
     console.error(`bench: ${s.name}…`);
-    const own = await measure(API.port, s.options, { alone: Boolean(s.target?.p95 || s.target?.p99 || s.target?.vsOneConnection) });
-    const ref = s.reference ? await measure(REFERENCE.port, s.options) : null;
+    const alone = Boolean(s.target?.p95 || s.target?.p99 || s.target?.vsOneConnection);
+    const { own, ref } = s.reference ? await measurePair(s.options, alone) : { own: await measure(API.port, s.options, { alone }), ref: null };
     results.push({ scenario: s.name, title: s.title, tierdesk: own, reference: ref });
   }
   const page1 = results.find((r) => r.scenario === 'page-1')?.tierdesk;
@@ -216,7 +243,7 @@ try {
     const s = all.find((x) => x.name === r.scenario);
     const ref = r.reference;
     const one = r.tierdesk.single;
-    return `| ${r.title} | ${fmt(r.tierdesk.rps, 0)} | ${fmt(r.tierdesk.p50)} | ${fmt(r.tierdesk.p95)} | ${fmt(r.tierdesk.p99)} | ${one ? `${fmt(one.p50)} / ${fmt(one.p95)} / ${fmt(one.p99)} (${fmt(one.rps, 0)} req/s)` : '–'} | ${r.tierdesk.failed} | ${ref ? fmt(ref.rps, 0) : '–'} | ${ref ? fmt(ref.p99) : '–'} | ${ref ? fmt(r.tierdesk.rps / ref.rps, 2) : '–'} | ${verdict(s, r.tierdesk, ref, page1)} |`;
+    return `| ${r.title} | ${fmt(r.tierdesk.rps, 0)} | ${fmt(r.tierdesk.p50)} | ${fmt(r.tierdesk.p95)} | ${fmt(r.tierdesk.p99)} | ${one ? `${fmt(one.p50)} / ${fmt(one.p95)} / ${fmt(one.p99)} (${fmt(one.rps, 0)} req/s)` : '–'} | ${r.tierdesk.failed} | ${ref ? fmt(ref.rps, 0) : '–'} | ${ref ? fmt(ref.p99) : '–'} | ${ref ? fmt(ratioOf(r.tierdesk, ref), 2) : '–'} | ${verdict(s, r.tierdesk, ref, page1)} |`;
   });
   const table = [
     `Tierdesk vs reference · ${CONNECTIONS} connections · ${WARMUP} s warm-up, median of ${RUNS} × ${DURATION} s · ${new Date().toISOString()}`,

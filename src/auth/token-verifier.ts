@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
@@ -15,14 +16,16 @@ export type Claims = JwtPayload & Record<string, unknown>;
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly secret: string | undefined;
+  private readonly secret: KeyObject | undefined;
   private readonly jwks: JwksClient | undefined;
   private readonly algorithms: Algorithm[];
   private readonly verified: LRUCache<string, Claims> | null;
 
   constructor(private readonly config: AppConfig) {
     const { auth } = config;
-    this.secret = auth.jwtSecret ?? (auth.jwksUrl ? undefined : resolveJwtSecret(config));
+    const secret = auth.jwtSecret ?? (auth.jwksUrl ? undefined : resolveJwtSecret(config));
+    // A KeyObject: given a string, jsonwebtoken first tries (and fails) to read it as a public key on every verify.
+    this.secret = secret ? createSecretKey(Buffer.from(secret)) : undefined;
     this.jwks = auth.jwksUrl ? new JwksClient({ jwksUri: auth.jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 }) : undefined;
     this.algorithms = [...(this.secret ? (['HS256'] as const) : []), ...(this.jwks ? (['RS256', 'ES256'] as const) : [])];
     this.verified = auth.cacheSize > 0 ? new LRUCache<string, Claims>({ max: auth.cacheSize }) : null;

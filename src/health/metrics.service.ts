@@ -17,7 +17,13 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  // The labelled series of each method, route and status, kept: prom-client would hash the labels on every observation.
+  private readonly series = new Map<string, ReturnType<Histogram['labels']>>();
+
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status: String(status) }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = this.httpDuration.labels({ method, route, status: String(status) })));
+    series.observe(seconds);
   }
 }

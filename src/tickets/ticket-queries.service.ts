@@ -4,6 +4,7 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import type { TicketFilter, TicketSort } from './dto/list-tickets.args.js';
+import { preparedMany, selectColumns } from '../database/prepared-read.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketEntity } from './ticket.entity.js';
 
@@ -36,10 +37,15 @@ export class TicketQueriesService {
   ) {}
 
   async list(actor: Actor, filter: TicketFilter, page: { limit: number; cursor?: string }): Promise<Page<TicketEntity>> {
-    const qb = this.dataSource.getRepository(TicketEntity).createQueryBuilder('t');
+    const qb = this.dataSource.getRepository(TicketEntity).createQueryBuilder('t').select(this.columns());
     this.access.applyTo(qb, await this.access.scopeOf(actor));
     this.applyFilter(qb, actor, filter);
-    return paginate(qb, TICKET_KEYSETS[filter.sort ?? '-createdAt'], page);
+    return paginate(qb, TICKET_KEYSETS[filter.sort ?? '-createdAt'], page, (q) => preparedMany(this.dataSource, TicketEntity, q));
+  }
+
+  private selection?: string;
+  private columns(): string {
+    return (this.selection ??= selectColumns(this.dataSource, TicketEntity, 't'));
   }
 
   static keysetFor(sort: TicketSort | undefined): KeysetColumn<TicketEntity>[] {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { UsersService } from '../../src/users/users.service';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { createTestApp, tokenFor, type TestApp } from '../support/test-app';
 import { gql, person, type Person } from '../support/world';
 
 // One malformed id once took the embedded default down for everyone: a failed prepared statement made the pool drop
@@ -56,7 +56,9 @@ describe('Malformed ids and a failing database (e2e)', () => {
     const users = t.app.get(UsersService);
     const spy = jest.spyOn(users, 'resolveFromClaims').mockRejectedValueOnce(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
     try {
-      const res = await request(t.url).get('/v1/me').set('Authorization', agent.auth);
+      // A token not seen before: one already verified is answered from the in-process cache, without a lookup.
+      const unseen = `Bearer ${tokenFor(agent.sub, 'agent', { name: 'Unseen token' })}`;
+      const res = await request(t.url).get('/v1/me').set('Authorization', unseen);
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
       expect(res.headers['retry-after']).toBeDefined();

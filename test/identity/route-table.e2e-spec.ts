@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Role } from '../../src/auth/actor';
+import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from '../../src/common/idempotency/idempotency.metadata';
 import { concretePath, graphqlOperations, restRoutes, type RouteRule } from '../support/routes';
 import { createTestApp, tokenFor, type TestApp } from '../support/test-app';
 
@@ -21,6 +22,14 @@ describe('Access rules over every route (e2e)', () => {
   it('every REST route and GraphQL operation declares @Roles or @Public', () => {
     const unruled = [...rest, ...graphqlOperations(t.app)].filter((r) => !r.isPublic && !r.roles?.length).map((r) => r.name);
     expect(unruled).toEqual([]);
+  });
+
+  // Every POST accepts Idempotency-Key (API.md): a route declares how (IdempotencyInterceptor runs only where declared).
+  it('every POST route declares @Idempotent or @IdempotentInService', () => {
+    const posts = rest.filter((r) => r.method === 'POST');
+    expect(posts.length).toBeGreaterThan(5);
+    const undeclared = posts.filter((r) => !Reflect.getMetadata(IDEMPOTENT_RESPONSE, r.handler!) && !Reflect.getMetadata(IDEMPOTENT_IN_SERVICE, r.handler!)).map((r) => r.name);
+    expect(undeclared).toEqual([]);
   });
 
   it.each<Role>(['customer', 'agent'])('every route closed to a %s refuses its credential with 403 before touching anything', async (role) => {

@@ -11,6 +11,8 @@ export interface RouteRule {
   path?: string;
   roles: Role[] | undefined;
   isPublic: boolean;
+  /** The handler function (REST), for reading its other metadata. */
+  handler?: object;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD'];
@@ -38,7 +40,7 @@ export function restRoutes(app: INestApplication): RouteRule[] {
         const sub = String(Reflect.getMetadata('path', handler) ?? '').replace(/^\/|\/$/g, '');
         const joined = [base, sub].filter(Boolean).join('/');
         const path = UNPREFIXED.has(base || sub) ? `/${joined}` : `/v1/${joined}`;
-        return { name: `${method} ${path}`, method, path, ...ruleOf(controller, handler) };
+        return { name: `${method} ${path}`, method, path, handler, ...ruleOf(controller, handler) };
       });
   });
 }

@@ -1,6 +1,5 @@
-import { createParamDecorator, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { map, type Observable } from 'rxjs';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 
 /** Strong ETag for a resource version: `"7"`. */
@@ -27,19 +26,3 @@ export function assertVersion(expected: number | undefined | null, actual: numbe
 export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match'] as string | undefined),
 );
-
-/** Sends `ETag: "<version>"` with every single-resource REST response that carries a version. */
-@Injectable()
-export class EtagInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(
-      map((body: unknown) => {
-        const version = (body as { version?: unknown } | null)?.version;
-        if (typeof version === 'number' && !reply.sent) reply.header('ETag', etagOf(version));
-        return body;
-      }),
-    );
-  }
-}

@@ -1,9 +1,9 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from './idempotency.metadata.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.service.js';
 
-export const IDEMPOTENT_RESPONSE = 'tierdesk:idempotent-response';
-export const IDEMPOTENT_IN_SERVICE = 'tierdesk:idempotent-in-service';
 
 /** What a POST answers, from what its write transaction produced: stored for replay in that same transaction. */
 export type ResponseOf = (result: never) => unknown;
@@ -14,8 +14,10 @@ export type ResponseOf = (result: never) => unknown;
  * it rather than running the request again. The IdempotencyInterceptor does the rest.
  */
 export const Idempotent = (respond: ResponseOf) =>
-  applyDecorators(SetMetadata(IDEMPOTENT_RESPONSE, respond), ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } }));
+  applyDecorators(SetMetadata(IDEMPOTENT_RESPONSE, respond), UseInterceptors(IdempotencyInterceptor), keyHeader());
 
 /** A POST whose service applies the key itself, because the request's fingerprint needs its body streamed first (uploads). */
-export const IdempotentInService = () =>
-  applyDecorators(SetMetadata(IDEMPOTENT_IN_SERVICE, true), ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } }));
+export const IdempotentInService = () => applyDecorators(SetMetadata(IDEMPOTENT_IN_SERVICE, true), keyHeader());
+
+// The interceptor runs only on the routes that declare it: every other request skips Nest's interceptor chain.
+const keyHeader = () => ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } });

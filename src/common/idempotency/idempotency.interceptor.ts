@@ -5,7 +5,7 @@ import { catchError, concatMap, from, of, type Observable } from 'rxjs';
 import { failpoint } from '../failpoints/failpoints.js';
 import type { Actor } from '../../auth/actor.js';
 import { etagOf } from '../http/etag.js';
-import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from './api-idempotency-key.decorator.js';
+import { IDEMPOTENT_RESPONSE } from './idempotency.metadata.js';
 import { IdempotencyService, withoutFields, type StoredResponse } from './idempotency.service.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -34,7 +34,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers['idempotency-key'];
     const handler = context.getHandler();
-    if (request.method !== 'POST' || key === undefined || this.reflector.get<boolean>(IDEMPOTENT_IN_SERVICE, handler)) return next.handle();
+    if (request.method !== 'POST' || key === undefined) return next.handle();
     const keyValue = Array.isArray(key) ? key.join(',') : key;
     IdempotencyService.assertValidKey(keyValue);
 

@@ -36,6 +36,7 @@ export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   columns: KeysetColumn<T>[],
   args: PageRequest,
+  fetch: (qb: SelectQueryBuilder<T>) => Promise<T[]> = (q) => q.getMany(),
 ): Promise<Page<T>> {
   if (args.cursor) {
     const values = decodeCursor(args.cursor, columns.length, args.cursorArg);
@@ -45,7 +46,7 @@ export async function paginate<T extends ObjectLiteral>(
   columns.forEach((column, i) => (i === 0 ? qb.orderBy(column.expression, column.direction) : qb.addOrderBy(column.expression, column.direction)));
   let rows: T[];
   try {
-    rows = await qb.limit(args.limit + 1).getMany();
+    rows = await fetch(qb.limit(args.limit + 1));
   } catch (error) {
     // A cursor that decodes but whose values do not fit the columns (edited, or from another sort) makes the database
     // refuse the cast with a data exception (SQLSTATE class 22): the caller's 400, not our 500.

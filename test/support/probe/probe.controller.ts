@@ -5,6 +5,7 @@ import { Roles } from '../../../src/auth/roles.decorator';
 import { IfMatch } from '../../../src/common/http/etag';
 import { CreateProbeInput, ListProbesArgs, UpdateProbeInput } from './probe.dto';
 import { ProbeService } from './probe.service';
+import { Idempotent } from '../../../src/common/idempotency/api-idempotency-key.decorator';
 import { ParseIdPipe } from '../../../src/common/validation/parse-id.pipe';
 
 @Controller('probes')
@@ -13,6 +14,7 @@ export class ProbeController {
 
   @Post()
   @Roles('customer', 'agent', 'admin')
+  @Idempotent((probe: object) => probe)
   create(@CurrentActor() actor: Actor, @Body() input: CreateProbeInput) {
     return this.probes.create(actor, input);
   }
@@ -20,6 +22,7 @@ export class ProbeController {
   @Post('echo')
   @HttpCode(200)
   @Roles('customer', 'agent', 'admin')
+  @Idempotent((echoed: object) => echoed)
   echo(@Body() input: CreateProbeInput) {
     return { echoed: input, at: Date.now() };
   }
