@@ -14,7 +14,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class AccessWatch {
   private ended = false;
-  private readonly timer: NodeJS.Timeout | null;
+  private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -24,11 +24,21 @@ export class AccessWatch {
     private readonly feed: { end(): void },
     private readonly connection: SubscriberConnection | undefined,
   ) {
-    this.timer = actor.expiresAt === undefined ? null : setTimeout(() => void this.current(), Math.min(Math.max(0, actor.expiresAt - Date.now()), MAX_TIMER_MS));
-    this.timer?.unref();
+    this.arm();
     this.unsubscribe = identities.subscribe((change) => {
       if (change === 'all' || change === `user:${actor.id}` || change === `apiKey:${actor.apiKeyId}` || change === `organization:${actor.organizationId}`) void this.current();
     });
+  }
+
+  /**
+   * Checks again when the credential expires. A timer may fire a millisecond before Date.now() reaches the expiry (they
+   * are different clocks), when the credential still looks valid: then it is armed again for what is left.
+   */
+  private arm(): void {
+    const expiresAt = this.actor.expiresAt;
+    if (expiresAt === undefined || this.ended) return;
+    this.timer = setTimeout(() => (Date.now() < expiresAt ? this.arm() : void this.current()), Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS));
+    this.timer.unref();
   }
 
   async current(): Promise<Actor | null> {
