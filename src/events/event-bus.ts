@@ -8,13 +8,20 @@ import { TicketEventEntity } from './ticket-event.entity.js';
 const CHANNEL = 'tierdesk_events';
 export const TICKET_EVENTS_TOPIC = 'ticket-events';
 
+/** A PubSub that can tell whether anyone listens to a topic. */
+class ListenedPubSub extends PubSub {
+  listened(topic: string): boolean {
+    return this.ee.listenerCount(topic) > 0;
+  }
+}
+
 /**
  * Fans committed events out to this replica's subscribers. On PostgreSQL every replica LISTENs, so an event published
  * by any replica reaches subscribers connected to all of them; the embedded database has one process, so it is local.
  */
 @Injectable()
 export class EventBus implements OnModuleInit {
-  readonly pubSub = new PubSub();
+  readonly pubSub = new ListenedPubSub();
   private readonly logger = new Logger('EventBus');
   private delivering: Promise<void> = Promise.resolve();
 
@@ -54,7 +61,8 @@ export class EventBus implements OnModuleInit {
   }
 
   private async publish(eventIds: string[]): Promise<void> {
-    if (eventIds.length === 0) return;
+    // No live subscriber on this replica: nothing to read (a subscriber starting later reads its backlog itself).
+    if (eventIds.length === 0 || !this.pubSub.listened(TICKET_EVENTS_TOPIC)) return;
     const events = await this.dataSource.getRepository(TicketEventEntity).find({ where: { id: In(eventIds) }, order: { position: 'ASC' } });
     for (const event of events) await this.pubSub.publish(TICKET_EVENTS_TOPIC, event);
   }

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { AppConfig } from '../config/app-config.js';
+import { namedStatement, preparedIn } from '../database/prepared-read.js';
 
 // How long shutdown waits for running jobs before closing anyway (a stuck job is retried after it expires).
 const SHUTDOWN_WAIT_MS = 10_000;
@@ -59,7 +60,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const runner = em.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('JobQueue.schedule must run inside a transaction');
     if (jobs.length === 0) return;
-    const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await runner.query(text, values, true)).records }) };
+    // pg-boss's insert is one constant statement: prepared once per connection, it is not parsed and planned per create.
+    const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await preparedIn(em, namedStatement(text), values) }) };
     await this.started().insert(jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })), { db });
   }
 

@@ -16,7 +16,7 @@ const MAX_POSITION = 1_000_000;
 const CONDITION_LISTS = ['types', 'priorities', 'channels', 'tags', 'organizationIds'] as const;
 type ConditionList = (typeof CONDITION_LISTS)[number];
 
-/** The order rules are tried in (see routeNewTicket), backed by ix_routing_rule_position. */
+/** The order rules are tried in (see matchingRule, routing.ts), backed by ix_routing_rule_position. */
 export const ROUTING_RULE_KEYSET: KeysetColumn<RoutingRuleEntity>[] = [
   { expression: 'r.position', direction: 'ASC', value: (r) => r.position, cast: '::int' },
   { expression: 'r."createdAt"', direction: 'ASC', value: (r) => r.createdAt.toISOString(), cast: '::timestamptz' },
@@ -24,7 +24,7 @@ export const ROUTING_RULE_KEYSET: KeysetColumn<RoutingRuleEntity>[] = [
 ];
 
 /**
- * Admin configuration of where new tickets go; the matching itself is `routeNewTicket` (routing.ts). Ids reach here
+ * Admin configuration of where new tickets go; the matching itself is `matchingRule` (routing.ts). Ids reach here
  * unchecked from GraphQL: one that is not a UUID cannot exist, so it is a 404 rather than a failed cast (500).
  */
 @Injectable()

@@ -36,12 +36,17 @@ export class SlaClocks {
     private readonly config: AppConfig,
   ) {}
 
-  /** A new ticket: both clocks start, under the policy for its priority and tier (none applies → no clocks). */
-  async start(em: EntityManager, ticket: TicketEntity): Promise<void> {
-    const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
-    if (!policy) return;
-    await this.startClocks(em, ticket, policy, ['first_response', 'resolution'], 1, ticket.createdAt);
-    await this.sync(em, ticket);
+  /**
+   * A new ticket's two clocks under `policy`, started `at`, deadlines computed, not yet written: ticket intake inserts
+   * them with the ticket (its `sla` columns from `slaColumnsOf`) and then calls `scheduleStarted`.
+   */
+  plan(ticketId: string, policy: SlaPolicyEntity, at: Date): SlaClockEntity[] {
+    return this.planClocks(ticketId, policy, ['first_response', 'resolution'], 1, at);
+  }
+
+  /** The deadline jobs of clocks `plan` made, once they are inserted. */
+  scheduleStarted(em: EntityManager, clocks: SlaClockEntity[]): Promise<void> {
+    return this.scheduleDeadlines(em, clocks);
   }
 
   /** The first public reply of an agent. */
@@ -142,15 +147,21 @@ export class SlaClocks {
     return { clock, policy: await em.findOneBy(SlaPolicyEntity, { id: clock.policyId }) };
   }
 
-  /** Clocks for these metrics in one insert, and their deadline jobs in another: creating a ticket is a hot path. */
+  /** Clocks for these metrics in one insert, and their deadline jobs in another. */
   private async startClocks(em: EntityManager, ticket: TicketEntity, policy: SlaPolicyEntity, metrics: SlaMetric[], cycle: number, at: Date): Promise<void> {
     if (metrics.length === 0) return;
-    const clocks = metrics.map((metric) => em.create(SlaClockEntity, {
-      id: newId(), ticketId: ticket.id, metric, cycle, policyId: policy.id, targetMinutes: targetOf(policy, metric), startedAt: at, pauses: [],
-    }));
-    clocks.forEach((clock) => this.computeDeadlines(clock));
+    const clocks = this.planClocks(ticket.id, policy, metrics, cycle, at);
     await em.insert(SlaClockEntity, clocks);
     await this.scheduleDeadlines(em, clocks);
+  }
+
+  private planClocks(ticketId: string, policy: SlaPolicyEntity, metrics: SlaMetric[], cycle: number, at: Date): SlaClockEntity[] {
+    const clocks = metrics.map((metric) => Object.assign(new SlaClockEntity(), {
+      id: newId(), ticketId, metric, cycle, policyId: policy.id, targetMinutes: targetOf(policy, metric), startedAt: at, pauses: [],
+      pausedAt: null, satisfiedAt: null, warnedAt: null, breachedAt: null, stoppedAt: null,
+    }));
+    clocks.forEach((clock) => this.computeDeadlines(clock));
+    return clocks;
   }
 
   private async startNewResolutionCycle(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
@@ -235,4 +246,17 @@ function isRunning(clock: SlaClockEntity): boolean {
 
 function targetOf(policy: SlaPolicyEntity, metric: SlaMetric): number {
   return metric === 'first_response' ? policy.firstResponseMinutes : policy.resolutionMinutes;
+}
+
+/** A new ticket's `sla` columns for the clocks `plan` started (what `sync` would read back from them). */
+export function slaColumnsOf(clocks: SlaClockEntity[]): Pick<TicketEntity, 'slaPolicyId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'slaBreached' | 'slaDueAt'> {
+  const due = (metric: SlaMetric) => clocks.find((c) => c.metric === metric)?.dueAt ?? null;
+  const running = clocks.filter((c) => !c.pausedAt).map((c) => c.dueAt.getTime());
+  return {
+    slaPolicyId: (clocks.find((c) => c.metric === 'resolution') ?? clocks[0])?.policyId ?? null,
+    firstResponseDueAt: due('first_response'),
+    resolutionDueAt: due('resolution'),
+    slaBreached: [],
+    slaDueAt: running.length ? new Date(Math.min(...running)) : null,
+  };
 }

@@ -16,6 +16,8 @@ import { toTicketEvent, toTicketMessage, type TicketEventConnection, type Ticket
 import { TicketsController } from './tickets.controller.js';
 import { TicketsResolver } from './tickets.resolver.js';
 import { TicketsService } from './tickets.service.js';
+import { IntakeCatalogCache } from './intake-catalog.js';
+import { TicketIntake } from './ticket-intake.service.js';
 
 declare module '../common/graphql/loader.registry.js' {
   interface Loaders {
@@ -29,7 +31,7 @@ declare module '../common/graphql/loader.registry.js' {
 @Module({
   imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule, AuthModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
+  providers: [TicketsService, TicketIntake, IntakeCatalogCache, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
   exports: [TicketsService, TicketMessagesService, TicketAccessModule],
 })
 export class TicketsModule implements OnModuleInit {

@@ -43,13 +43,6 @@ export class TiersService {
     return this.dataSource.getRepository(TierEntity).findBy({ id: In([...ids]) });
   }
 
-  /** Where new tickets go when no routing rule says otherwise: the lowest level (oldest tier first). */
-  async entryTier(em: EntityManager): Promise<TierEntity> {
-    const [tier] = await em.getRepository(TierEntity).find({ order: { level: 'ASC', createdAt: 'ASC', id: 'ASC' }, take: 1 });
-    if (!tier) throw new DomainError('CONFLICT', 'No support tier exists yet; an admin must create one (POST /v1/tiers)');
-    return tier;
-  }
-
   async tierIdsOf(userId: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {
     return (await em.getRepository(TierMemberEntity).find({ where: { userId }, select: { tierId: true } })).map((m) => m.tierId);
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
+import { preparedIn, preparedRead, type PreparedStatement } from '../../database/prepared-read.js';
 import type { Actor } from '../../auth/actor.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 
@@ -20,6 +21,23 @@ export interface StoredResponse {
 export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
 
 /** Idempotency-Key semantics of API.md, shared by the REST interceptor and GraphQL mutations (`idempotencyKey`). */
+// Insert, or take over a row that expired or whose claimant died; the row lock makes concurrent claims queue.
+const CLAIM: PreparedStatement = {
+  name: 'idempotency_claim',
+  text: `INSERT INTO idempotency_key (scope, key, fingerprint, "lockedUntil", "expiresAt")
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, "lockedUntil" = EXCLUDED."lockedUntil", "expiresAt" = EXCLUDED."expiresAt",
+               "responseStatus" = NULL, "responseBody" = NULL, "responseHeaders" = NULL, "createdAt" = now()
+           WHERE idempotency_key."expiresAt" < now()
+              OR (idempotency_key."responseStatus" IS NULL AND idempotency_key."lockedUntil" < now())
+         RETURNING scope`,
+};
+const COMPLETE: PreparedStatement = {
+  name: 'idempotency_complete',
+  text: `UPDATE idempotency_key SET "responseStatus" = $3, "responseBody" = $4, "responseHeaders" = $5 WHERE scope = $1 AND key = $2`,
+};
+
 @Injectable()
 export class IdempotencyService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -37,18 +55,7 @@ export class IdempotencyService {
   /** Claims the key for this request, or says what to replay; throws 409 (in flight) or 422 (other request). */
   async claim(scope: string, key: string, fingerprint: string): Promise<Claim> {
     const now = Date.now();
-    // Insert, or take over a row that expired or whose claimant died; the row lock makes concurrent claims queue.
-    const taken: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_key (scope, key, fingerprint, "lockedUntil", "expiresAt")
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (scope, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, "lockedUntil" = EXCLUDED."lockedUntil", "expiresAt" = EXCLUDED."expiresAt",
-             "responseStatus" = NULL, "responseBody" = NULL, "responseHeaders" = NULL, "createdAt" = now()
-         WHERE idempotency_key."expiresAt" < now()
-            OR (idempotency_key."responseStatus" IS NULL AND idempotency_key."lockedUntil" < now())
-       RETURNING scope`,
-      [scope, key, fingerprint, new Date(now + IN_FLIGHT_LEASE_MS), new Date(now + IDEMPOTENCY_TTL_MS)],
-    );
+    const taken = await preparedRead(this.dataSource, CLAIM, [scope, key, fingerprint, new Date(now + IN_FLIGHT_LEASE_MS), new Date(now + IDEMPOTENCY_TTL_MS)]);
     if (taken.length > 0) return { kind: 'claimed' };
     const existing = await this.dataSource.getRepository(IdempotencyKeyEntity).findOneBy({ scope, key });
     if (!existing) return this.claim(scope, key, fingerprint); // released between the two statements
@@ -62,11 +69,10 @@ export class IdempotencyService {
   }
 
   /** Stores the response to replay; with `em`, inside that transaction (so it commits with the write it answers). */
-  async complete(scope: string, key: string, response: StoredResponse, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.query(
-      `UPDATE idempotency_key SET "responseStatus" = $3, "responseBody" = $4, "responseHeaders" = $5 WHERE scope = $1 AND key = $2`,
-      [scope, key, response.status, JSON.stringify(response.body ?? null), JSON.stringify(response.headers)],
-    );
+  async complete(scope: string, key: string, response: StoredResponse, em?: EntityManager): Promise<void> {
+    const values = [scope, key, response.status, JSON.stringify(response.body ?? null), JSON.stringify(response.headers)];
+    if (em?.queryRunner?.isTransactionActive) await preparedIn(em, COMPLETE, values);
+    else await preparedRead(this.dataSource, COMPLETE, values);
   }
 
   /** A request that failed stores nothing: the caller may fix it and retry with the same key. */

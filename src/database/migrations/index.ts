@@ -7,6 +7,7 @@ import { CreateAttachmentAndInfoRequestTables1795622717311 } from './17956227173
 import { AddSearchVectorsAndTierQueueIndex1795632252328 } from './1795632252328-AddSearchVectorsAndTierQueueIndex.js';
 import { AddStatusToAttachment1796402531969 } from './1796402531969-AddStatusToAttachment.js';
 import { CreateDefaultFirstLineTier1796410000000 } from './1796410000000-CreateDefaultFirstLineTier.js';
+import { AddIntakeCatalogVersion1796420000000 } from './1796420000000-AddIntakeCatalogVersion.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AddSearchVectorsAndTierQueueIndex1795632252328,
   AddStatusToAttachment1796402531969,
   CreateDefaultFirstLineTier1796410000000,
+  AddIntakeCatalogVersion1796420000000,
 ];
