@@ -21,6 +21,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const API = { name: 'Tierdesk', port: 3777, script: 'dist/src/main.js' };
 const REFERENCE = { name: 'reference', port: 3778, script: 'dist/bench/reference/main.js' };
+// Node's flags for both servers: the ones `npm start` and the image run the API with (package.json, docker/Dockerfile).
+const NODE_FLAGS = ['--max-semi-space-size=32'];
 
 const token = (sub, role) => jwt.sign({ role }, SECRET, { algorithm: 'HS256', subject: sub, expiresIn: 24 * 3600 });
 const bearer = (t) => ({ authorization: `Bearer ${t}` });
@@ -150,7 +152,7 @@ async function measurePair(options, alone) {
 function start(server, databaseUrl) {
   // BENCH_PROFILE=1: the API writes a V8 CPU profile when it stops (bench/results/profiles), for the scenarios run.
   const profile = process.env.BENCH_PROFILE && (server === API || process.env.BENCH_PROFILE === 'both') ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
-  const child = spawn(process.execPath, [...profile, server.script], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, server.script], {
     env: {
       ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(server.port), HOST: '127.0.0.1', JWT_SECRET: SECRET,
       // The bench is one credential at thousands of requests a second; the limiter still runs, it just never refuses.

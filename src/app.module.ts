@@ -6,7 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import { LoaderRegistry } from './common/graphql/loader.registry.js';
-import { APP_LOGGER, createLogger, loggerOptions } from './common/http/logger-options.js';
+import { APP_LOGGER, createLoggers, loggerOptions } from './common/http/logger-options.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
@@ -26,13 +26,13 @@ import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[] } = {}): DynamicModule {
-    const logger = createLogger(config);
+    const loggers = createLoggers(config);
     return {
       module: AppModule,
-      providers: [{ provide: APP_LOGGER, useValue: logger }],
+      providers: [{ provide: APP_LOGGER, useValue: loggers.requests }],
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(logger)),
+        LoggerModule.forRoot(loggerOptions(loggers.app)),
         DatabaseModule.forRoot(extra.entities),
         NotifierModule,
         IdentityChangesModule,

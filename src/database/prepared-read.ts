@@ -52,9 +52,41 @@ export async function preparedIn<T extends QueryResultRow>(em: EntityManager, st
  * the hot path use it: TypeORM's own getMany re-parses, re-plans and maps every row through its entity transformer.
  */
 export async function preparedMany<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, qb: SelectQueryBuilder<T>): Promise<T[]> {
-  const [text, values] = qb.getQueryAndParameters();
+  const [text, values] = dataSource.driver.escapeQueryWithParameters(queryTextOf(qb), qb.getParameters());
   return (await preparedRead(dataSource, namedStatement(text), values)).map((row) => hydrate(dataSource, target, row));
 }
+
+/**
+ * The query builder's SQL (with its `:named` parameters), built once per shape: TypeORM rebuilds it on every call (select
+ * expressions, property names replaced over the whole text), which cost a list more than its statement did. Only plain
+ * shapes are remembered, one table with string conditions; anything else is built as usual.
+ */
+function queryTextOf(qb: SelectQueryBuilder<ObjectLiteral>): string {
+  const shape = shapeOf(qb);
+  if (shape === null) return qb.getQuery();
+  let text = queryTexts.get(shape);
+  if (text === undefined) {
+    text = qb.getQuery();
+    if (queryTexts.size < MAX_NAMED_SHAPES) queryTexts.set(shape, text);
+  }
+  return text;
+}
+
+/** Everything a plain select's SQL is made of, as a key; null for a builder with joins, locks, groups or the like. */
+function shapeOf(qb: SelectQueryBuilder<ObjectLiteral>): string | null {
+  const m = qb.expressionMap;
+  const plain =
+    m.queryType === 'select' && m.aliases.length === 1 && m.mainAlias?.hasMetadata && !m.subQuery && !m.lockMode && !m.selectDistinct &&
+    m.take === undefined && m.skip === undefined && m.comment === undefined && !m.withDeleted && m.maxExecutionTime === 0 &&
+    m.joinAttributes.length + m.relationIdAttributes.length + m.groupBys.length + m.havings.length +
+      m.selectDistinctOn.length + m.commonTableExpressions.length === 0 &&
+    m.selects.every((s) => typeof s.selection === 'string') && m.wheres.every((w) => typeof w.condition === 'string');
+  if (!plain) return null;
+  const { tableName } = m.mainAlias!.metadata;
+  return JSON.stringify([tableName, m.mainAlias!.name, m.selects, m.wheres, m.orderBys, m.limit ?? null, m.offset ?? null]);
+}
+
+const queryTexts = new Map<string, string>();
 
 /**
  * A statement named after its text, for SQL made by a library or a query builder: a bounded set of shapes, each
