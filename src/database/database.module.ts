@@ -4,6 +4,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { useFastTimestamps } from './timestamps.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -56,6 +57,7 @@ export class DatabaseModule {
           imports: [EmbeddedPostgresModule],
           inject: [AppConfig, EMBEDDED_POSTGRES],
           useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) => {
+            useFastTimestamps();
             const options = dataSourceOptions(config.database, embedded ?? undefined);
             return {
               ...options,
