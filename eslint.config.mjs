@@ -1,4 +1,5 @@
-// Lint: ESLint's and typescript-eslint's recommended rules; types are checked by `npm run typecheck`.
+// Lint: ESLint's and typescript-eslint's recommended rules, plus the type-aware rules about promises (a promise nobody
+// awaits loses its errors; one passed where a callback is expected runs unobserved); types are checked by `npm run typecheck`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -14,4 +15,13 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['log', 'error', 'warn'] }],
     },
   },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
 );
