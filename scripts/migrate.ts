@@ -6,6 +6,7 @@ import { ConfigError } from '../src/config/env.validation.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { withScratchDatabase } from '../src/database/scratch-database.js';
+import { entities } from '../src/entities.js';
 
 // Usage: migrate run | revert | generate <PascalVerbNoun> | check   (see README "Migrations")
 const MIGRATIONS_DIR = join(__dirname, '..', '..', 'src', 'database', 'migrations');
@@ -26,9 +27,9 @@ async function main(): Promise<void> {
       });
     case 'generate':
       if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new UsageError('generate needs a PascalCase name, e.g. AddSlaDueAtToTicket');
-      return withScratchDatabase(config.database, async (ds) => generate(ds, name));
+      return withScratchDatabase(config.database, entities, async (ds) => generate(ds, name));
     case 'check':
-      return withScratchDatabase(config.database, async (ds) => {
+      return withScratchDatabase(config.database, entities, async (ds) => {
         const { upQueries } = await ds.driver.createSchemaBuilder().log();
         if (upQueries.length === 0) return console.log('Migrations match the entities.');
         console.error(`Entities and migrations disagree; a new migration would run:\n${upQueries.map((q) => `  ${q.query};`).join('\n')}`);
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
 async function withConfiguredDatabase(config: AppConfig, work: (ds: DataSource) => Promise<void>): Promise<void> {
   const db = config.database;
   const embedded = db.kind === 'embedded' ? await EmbeddedPostgres.start(db.dataDir, 3) : undefined;
-  const ds = new DataSource(dataSourceOptions({ ...db, poolMax: 2 }, embedded));
+  const ds = new DataSource(dataSourceOptions({ ...db, poolMax: 2 }, entities, embedded));
   try {
     await ds.initialize();
     await work(ds);

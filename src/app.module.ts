@@ -7,6 +7,7 @@ import { CommonModule } from './common/common.module.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import { LoaderRegistry } from './common/graphql/loader.registry.js';
 import { APP_LOGGER, createLoggers, loggerOptions } from './common/http/logger-options.js';
+import { entities } from './entities.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
@@ -33,7 +34,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(loggers.app)),
-        DatabaseModule.forRoot(extra.entities),
+        DatabaseModule.forRoot([...entities, ...(extra.entities ?? [])]),
         NotifierModule,
         IdentityChangesModule,
         CommonModule,

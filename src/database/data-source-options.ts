@@ -2,9 +2,11 @@ import type { PoolClient } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { AfterCommitSubscriber } from './after-commit.js';
-import { entities } from './entities.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrations } from './migrations/index.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityClass = Function;
 
 /**
  * Every connection to the embedded server reaches PGlite's one session, which keeps the statements a dropped connection
@@ -16,7 +18,7 @@ function forgetPreparedStatements(client: PoolClient, done: (error?: Error) => v
 }
 
 /** The one set of TypeORM options, for the app and the migration CLI alike; the embedded server is given when used. */
-export function dataSourceOptions(config: DatabaseConfig, embedded?: EmbeddedPostgres): DataSourceOptions {
+export function dataSourceOptions(config: DatabaseConfig, entities: EntityClass[], embedded?: EmbeddedPostgres): DataSourceOptions {
   const connection =
     config.kind === 'postgres'
       ? { url: config.url }

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, type EntityClass } from './data-source-options.js';
 import { useFastTimestamps } from './timestamps.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -46,10 +46,10 @@ class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
 })
 class EmbeddedPostgresModule {}
 
-/** TypeORM on PostgreSQL or the embedded default. `extraEntities` lets tests add fixture tables. */
+/** TypeORM on PostgreSQL or the embedded default, for the given entities (the app's, and tests' fixture tables). */
 @Module({})
 export class DatabaseModule {
-  static forRoot(extraEntities: EntityClass[] = []): DynamicModule {
+  static forRoot(entities: EntityClass[]): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -58,10 +58,8 @@ export class DatabaseModule {
           inject: [AppConfig, EMBEDDED_POSTGRES],
           useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) => {
             useFastTimestamps();
-            const options = dataSourceOptions(config.database, embedded ?? undefined);
             return {
-              ...options,
-              entities: [...(options.entities as EntityClass[]), ...extraEntities],
+              ...dataSourceOptions(config.database, entities, embedded ?? undefined),
               migrationsRun: config.database.runMigrations,
               retryAttempts: 5,
               retryDelay: 2000,
@@ -73,5 +71,4 @@ export class DatabaseModule {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export type EntityClass = Function;
+export type { EntityClass } from './data-source-options.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, type EntityClass } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
 /**
@@ -10,10 +10,10 @@ import { EmbeddedPostgres } from './embedded-postgres.js';
  * in-memory embedded PostgreSQL, with every migration applied: new migrations are generated, and drift is checked,
  * against exactly what the migrations build.
  */
-export async function withScratchDatabase<T>(config: DatabaseConfig, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+export async function withScratchDatabase<T>(config: DatabaseConfig, entities: EntityClass[], work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   if (config.kind === 'embedded') {
     const embedded = await EmbeddedPostgres.start(null, 5);
-    const dataSource = new DataSource(dataSourceOptions({ ...config, dataDir: null, poolMax: 2 }, embedded));
+    const dataSource = new DataSource(dataSourceOptions({ ...config, dataDir: null, poolMax: 2 }, entities, embedded));
     try {
       await dataSource.initialize();
       await dataSource.runMigrations({ transaction: 'each' });
@@ -25,7 +25,7 @@ export async function withScratchDatabase<T>(config: DatabaseConfig, work: (data
   }
   const name = `tierdesk_scratch_${randomBytes(6).toString('hex')}`;
   await adminQuery(config.url, `CREATE DATABASE "${name}"`);
-  const dataSource = new DataSource(dataSourceOptions({ ...config, url: withDatabase(config.url, name), poolMax: 2 }));
+  const dataSource = new DataSource(dataSourceOptions({ ...config, url: withDatabase(config.url, name), poolMax: 2 }, entities));
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
