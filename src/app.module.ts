@@ -8,6 +8,7 @@ import { graphqlOptions } from './common/graphql/graphql-options.js';
 import { LoaderRegistry } from './common/graphql/loader.registry.js';
 import { APP_LOGGER, createLoggers, loggerOptions } from './common/http/logger-options.js';
 import { entities } from './entities.js';
+import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule, type EntityClass } from './database/database.module.js';
@@ -26,7 +27,7 @@ import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[] } = {}): DynamicModule {
+  static forRoot(config: AppConfig, extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[]; embedded?: Promise<EmbeddedPostgres> } = {}): DynamicModule {
     const loggers = createLoggers(config);
     return {
       module: AppModule,
@@ -34,7 +35,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(loggers.app)),
-        DatabaseModule.forRoot([...entities, ...(extra.entities ?? [])]),
+        DatabaseModule.forRoot([...entities, ...(extra.entities ?? [])], extra.embedded),
         NotifierModule,
         IdentityChangesModule,
         CommonModule,

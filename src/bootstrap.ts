@@ -10,6 +10,7 @@ import { armFailpoints } from './common/failpoints/failpoints.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import type { EntityClass } from './database/database.module.js';
+import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { buildOpenApiDocument, mountDocs } from './docs/openapi.js';
 
 // Headers a browser client may read on cross-origin responses.
@@ -21,6 +22,8 @@ export interface CreateAppOptions {
   entities?: EntityClass[];
   /** Keep Nest's own boot logs quiet (tests). */
   quiet?: boolean;
+  /** The embedded database, already starting (main.ts starts it before the app's modules load). */
+  embedded?: Promise<EmbeddedPostgres>;
 }
 
 /** Builds the fully configured app (not yet listening): main.ts, tests and benchmarks all start it this way. */

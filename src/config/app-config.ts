@@ -3,7 +3,15 @@ import { validateEnv, type EnvVars } from './env.validation.js';
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolMax: number; runMigrations: boolean }
-  | { kind: 'embedded'; /** null → in memory (tests). */ dataDir: string | null; poolMax: number; runMigrations: boolean };
+  | {
+      kind: 'embedded';
+      /** null → in memory (tests). */
+      dataDir: string | null;
+      poolMax: number;
+      runMigrations: boolean;
+      /** In memory only: start as a copy of this PGlite data-dir dump instead of an empty cluster (tests; see global-setup). */
+      template?: string;
+    };
 
 /** Where attachments go when ATTACHMENT_STORAGE=s3; no credentials → the AWS SDK's default chain (env, profile, instance role). */
 export type S3StorageConfig = {

@@ -8,8 +8,7 @@ import { useFastTimestamps } from './timestamps.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
-// Room on the embedded socket server beyond the TypeORM pool: job engine, LISTEN connection, CLI.
-const EMBEDDED_EXTRA_CONNECTIONS = 10;
+const EMBEDDED_STARTED = Symbol('EMBEDDED_STARTED');
 
 /** Closes the TypeORM pool before the embedded server it talks to, so shutdown never hangs. */
 @Injectable()
@@ -27,34 +26,44 @@ class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
   }
 }
 
-@Module({
-  providers: [
-    {
-      provide: EMBEDDED_POSTGRES,
-      inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        const db = config.database;
-        if (db.kind !== 'embedded') return null;
-        const embedded = await EmbeddedPostgres.start(db.dataDir, db.poolMax + EMBEDDED_EXTRA_CONNECTIONS);
-        new Logger('Database').log(`Embedded PostgreSQL (PGlite) ${db.dataDir ? `in ${db.dataDir}` : 'in memory'}`);
-        return embedded;
-      },
-    },
-    EmbeddedPostgresLifecycle,
-  ],
-  exports: [EMBEDDED_POSTGRES],
-})
-class EmbeddedPostgresModule {}
+@Module({})
+class EmbeddedPostgresModule {
+  /** `started`: the embedded server main.ts began starting before the app's modules loaded, if it did. */
+  static forRoot(started?: Promise<EmbeddedPostgres>): DynamicModule {
+    return {
+      module: EmbeddedPostgresModule,
+      providers: [
+        { provide: EMBEDDED_STARTED, useValue: started ?? null },
+        {
+          provide: EMBEDDED_POSTGRES,
+          inject: [AppConfig, EMBEDDED_STARTED],
+          useFactory: async (config: AppConfig, started: Promise<EmbeddedPostgres> | null) => {
+            const db = config.database;
+            if (db.kind !== 'embedded') return null;
+            const embedded = await (started ?? EmbeddedPostgres.forApp(db));
+            new Logger('Database').log(`Embedded PostgreSQL (PGlite) ${db.dataDir ? `in ${db.dataDir}` : 'in memory'}`);
+            return embedded;
+          },
+        },
+        EmbeddedPostgresLifecycle,
+      ],
+      exports: [EMBEDDED_POSTGRES],
+    };
+  }
+}
 
-/** TypeORM on PostgreSQL or the embedded default, for the given entities (the app's, and tests' fixture tables). */
+/**
+ * TypeORM on PostgreSQL or the embedded default, for the given entities (the app's, and tests' fixture tables); `embedded`
+ * is the embedded server when it was started ahead (main.ts).
+ */
 @Module({})
 export class DatabaseModule {
-  static forRoot(entities: EntityClass[]): DynamicModule {
+  static forRoot(entities: EntityClass[], embedded?: Promise<EmbeddedPostgres>): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          imports: [EmbeddedPostgresModule],
+          imports: [EmbeddedPostgresModule.forRoot(embedded)],
           inject: [AppConfig, EMBEDDED_POSTGRES],
           useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) => {
             useFastTimestamps();

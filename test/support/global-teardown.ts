@@ -1,7 +1,10 @@
+import { rmSync } from 'node:fs';
 import { dropRunDatabase, testServerUrl } from './test-db';
 
 export default async function globalTeardown(): Promise<void> {
   const serverUrl = testServerUrl();
   const name = process.env.TIERDESK_TEST_DB_NAME;
   if (serverUrl && name) await dropRunDatabase(serverUrl, name);
+  const template = process.env.TIERDESK_TEST_TEMPLATE_DIR;
+  if (template) rmSync(template, { recursive: true, force: true });
 }

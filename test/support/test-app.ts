@@ -35,7 +35,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config: AppConfig = Object.assign(Object.create(AppConfig.prototype), base, {
     database: runDb
       ? { kind: 'postgres', url: runDb, poolMax: 10, runMigrations: true }
-      : { kind: 'embedded', dataDir: null, poolMax: 10, runMigrations: true },
+      : { kind: 'embedded', dataDir: null, poolMax: 10, runMigrations: true, template: process.env.TIERDESK_TEST_PGLITE_TEMPLATE },
   });
   const app = await createApp(config, { imports: options.imports, entities: options.entities, quiet: !process.env.TEST_VERBOSE });
   await app.listen({ port: 0, host: '127.0.0.1' });
