@@ -7,7 +7,7 @@ function pgError(fields: { code: string; message: string; detail?: string; table
 }
 
 describe('toProblem', () => {
-  describe('foreign key violations (23503)', () => {
+  describe('foreign key violations (23503, and 23001 for RESTRICT)', () => {
     it('a row pointing at nothing is 400 VALIDATION_FAILED naming the column', () => {
       const error = pgError({
         code: '23503',
@@ -32,6 +32,17 @@ describe('toProblem', () => {
       const { problem, unexpected } = toProblem(error);
       expect(unexpected).toBe(false);
       expect(problem).toMatchObject({ status: 409, code: 'CONFLICT', detail: 'Still in use: routing_rule.tierId refers to it' });
+    });
+
+    it('PostgreSQL 18 refusing a delete under ON DELETE RESTRICT (23001) is the same 409', () => {
+      const error = pgError({
+        code: '23001',
+        message: 'update or delete on table "user_account" violates RESTRICT setting of foreign key constraint "fk_ticket_requesterId" on table "ticket"',
+        detail: 'Key (id)=(0190a0d6-0000-7000-8000-000000000000) is referenced from table "ticket".',
+        table: 'ticket',
+        constraint: 'fk_ticket_requesterId',
+      });
+      expect(toProblem(error)).toMatchObject({ unexpected: false, problem: { status: 409, code: 'CONFLICT', detail: 'Still in use: ticket.requesterId refers to it' } });
     });
 
     it('names the parent table in words and copes with a constraint outside the naming scheme', () => {

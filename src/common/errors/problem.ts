@@ -60,6 +60,7 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; detail: string; field?: 
 };
 
 interface PgErrorFields {
+  code?: string;
   message?: string;
   detail?: string;
   table?: string;
@@ -68,14 +69,14 @@ interface PgErrorFields {
 
 /**
  * A foreign key violation. Services check references first; this answers what slips past them (a row deleted between
- * the check and the write). Constraints are named fk_<table>_<column>, which names the field. PostgreSQL reports both
- * directions with one code and tells them apart only in its text (English unless lc_messages says otherwise; then
- * this falls back to the 400 form, still naming the field).
+ * the check and the write). Constraints are named fk_<table>_<column>, which names the field. PostgreSQL 18 reports a
+ * delete refused by ON DELETE RESTRICT as 23001; otherwise both directions are 23503, told apart only by the text
+ * (English unless lc_messages says otherwise; then this falls back to the 400 form, still naming the field).
  */
-function foreignKeyProblem({ message = '', detail = '', table = '', constraint = '' }: PgErrorFields): Problem {
+function foreignKeyProblem({ code, message = '', detail = '', table = '', constraint = '' }: PgErrorFields): Problem {
   const prefix = `fk_${table}_`;
   const field = table && constraint.startsWith(prefix) ? constraint.slice(prefix.length) : undefined;
-  if (/^update or delete on table/.test(message) || /still referenced/.test(detail)) {
+  if (code === '23001' || /^update or delete on table/.test(message) || /still referenced/.test(detail)) {
     return problemOf('CONFLICT', field ? `Still in use: ${table}.${field} refers to it` : 'Still in use by other records');
   }
   const parent = /not present in table "([^"]+)"/.exec(detail)?.[1]?.replace(/_/g, ' ') ?? 'record';
@@ -105,7 +106,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
   if (error instanceof QueryFailedError) {
     const { code, column } = (error.driverError ?? {}) as { code?: string; column?: string };
     if (code === '23505') return { problem: problemOf('CONFLICT', 'The resource already exists'), headers: {}, unexpected: false };
-    if (code === '23503') return { problem: foreignKeyProblem(error.driverError as PgErrorFields), headers: {}, unexpected: false };
+    if (code === '23503' || code === '23001') return { problem: foreignKeyProblem(error.driverError as PgErrorFields), headers: {}, unexpected: false };
     // Input that slipped past validation (an explicit null, a malformed id in a GraphQL ID): the caller's 400, not a 500.
     if (code === '23502') {
       const errors = column ? [{ field: column, message: `${column} cannot be null` }] : [];
