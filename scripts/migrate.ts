@@ -7,8 +7,9 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { withScratchDatabase } from '../src/database/scratch-database.js';
 import { entities } from '../src/entities.js';
+import { roundTrip } from './migration-roundtrip.js';
 
-// Usage: migrate run | revert | generate <PascalVerbNoun> | check   (see README "Migrations")
+// Usage: migrate run | revert | generate <PascalVerbNoun> | check | roundtrip   (see README "Migrations")
 const MIGRATIONS_DIR = join(__dirname, '..', '..', 'src', 'database', 'migrations');
 
 async function main(): Promise<void> {
@@ -29,15 +30,30 @@ async function main(): Promise<void> {
       if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new UsageError('generate needs a PascalCase name, e.g. AddSlaDueAtToTicket');
       return withScratchDatabase(config.database, entities, async (ds) => generate(ds, name));
     case 'check':
+      return withScratchDatabase(config.database, entities, checkDrift);
+    case 'roundtrip':
+      // Every migration down to nothing and up again on a scratch database, each revert compared with the schema before
+      // its migration; then the drift check on what the second pass built.
       return withScratchDatabase(config.database, entities, async (ds) => {
-        const { upQueries } = await ds.driver.createSchemaBuilder().log();
-        if (upQueries.length === 0) return console.log('Migrations match the entities.');
-        console.error(`Entities and migrations disagree; a new migration would run:\n${upQueries.map((q) => `  ${q.query};`).join('\n')}`);
-        process.exitCode = 1;
+        const problems = await roundTrip(ds, (line) => console.log(line));
+        if (problems.length) {
+          console.error(`The migrations do not revert cleanly:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log('Every migration reverts to the schema before it, and applies again.');
+        await checkDrift(ds);
       });
     default:
-      throw new UsageError('usage: migrate run | revert | generate <PascalVerbNoun> | check');
+      throw new UsageError('usage: migrate run | revert | generate <PascalVerbNoun> | check | roundtrip');
   }
+}
+
+async function checkDrift(ds: DataSource): Promise<void> {
+  const { upQueries } = await ds.driver.createSchemaBuilder().log();
+  if (upQueries.length === 0) return console.log('Migrations match the entities.');
+  console.error(`Entities and migrations disagree; a new migration would run:\n${upQueries.map((q) => `  ${q.query};`).join('\n')}`);
+  process.exitCode = 1;
 }
 
 async function withConfiguredDatabase(config: AppConfig, work: (ds: DataSource) => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { UserEntity } from '../users/user.entity.js';
 
 export const API_KEY_ROLES = ['agent', 'admin'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
@@ -21,6 +22,14 @@ export class ApiKeyEntity {
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) lastUsedAt!: Date | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) revokedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+
+  // For the foreign keys only, never loaded. Keys are revoked and users deactivated, neither deleted.
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'userId', foreignKeyConstraintName: 'fk_api_key_userId' })
+  identity?: never; // not `user`: ApiKeysService maps the joined user there
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'createdById', foreignKeyConstraintName: 'fk_api_key_createdById' })
+  createdBy?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

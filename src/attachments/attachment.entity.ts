@@ -1,5 +1,9 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { InfoRequestEntity } from '../info-requests/info-request.entity.js';
+import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 
 export const ATTACHMENT_KINDS = ['image', 'log', 'document', 'archive', 'other'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
@@ -37,6 +41,20 @@ export class AttachmentEntity {
   @Column({ type: 'text' }) storageKey!: string;
   @Column({ type: 'text' }) status!: AttachmentStatus;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+
+  // For the foreign keys only, never loaded. A file goes with what it belongs to; storage keys no row names are swept.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_attachment_ticketId' })
+  ticket?: never;
+  @ManyToOne(() => TicketMessageEntity, { nullable: true, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'messageId', foreignKeyConstraintName: 'fk_attachment_messageId' })
+  message?: never;
+  @ManyToOne(() => InfoRequestEntity, { nullable: true, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'infoRequestId', foreignKeyConstraintName: 'fk_attachment_infoRequestId' })
+  infoRequest?: never;
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'uploaderId', foreignKeyConstraintName: 'fk_attachment_uploaderId' })
+  uploader?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,5 +1,7 @@
-import { BeforeInsert, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 
 export const ESCALATION_DIRECTIONS = ['up', 'down'] as const;
 export type EscalationDirection = (typeof ESCALATION_DIRECTIONS)[number];
@@ -19,6 +21,7 @@ export interface Handoff {
 export class EscalationEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'uuid' }) ticketId!: string;
+  // No foreign keys on the tiers: history keeps the ids of tiers deleted since (a tier goes once its tickets are closed).
   @Column({ type: 'uuid' }) fromTierId!: string;
   @Column({ type: 'uuid' }) toTierId!: string;
   @Column({ type: 'text' }) direction!: EscalationDirection;
@@ -29,6 +32,14 @@ export class EscalationEntity {
   @Column({ type: 'uuid', nullable: true }) actorId!: string | null;
   @Column({ type: 'text' }) trigger!: EscalationTrigger;
   @Column({ type: 'timestamptz', precision: 3 }) at!: Date;
+
+  // For the foreign keys only, never loaded.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_ticket_escalation_ticketId' })
+  ticket?: never;
+  @ManyToOne(() => UserEntity, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'actorId', foreignKeyConstraintName: 'fk_ticket_escalation_actorId' })
+  actor?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

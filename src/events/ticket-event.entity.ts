@@ -1,5 +1,7 @@
-import { BeforeInsert, Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 
 /**
  * The audit trail and the event stream in one: every change of a ticket, written in the same transaction as the
@@ -21,6 +23,14 @@ export class TicketEventEntity {
   /** About an internal note: reaches agents and admins only. */
   @Column({ type: 'boolean', default: false }) internal!: boolean;
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' }) at!: Date;
+
+  // For the foreign keys only, never loaded. The audit trail keeps its actors: a user it names cannot be deleted.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_ticket_event_ticketId' })
+  ticket?: never;
+  @ManyToOne(() => UserEntity, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'actorId', foreignKeyConstraintName: 'fk_ticket_event_actorId' })
+  actor?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

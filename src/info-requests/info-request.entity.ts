@@ -1,5 +1,8 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
+import { TicketEntity } from '../tickets/ticket.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 
 export const INFO_ITEM_KINDS = ['screenshot', 'log', 'file', 'text'] as const;
 export type InfoItemKind = (typeof INFO_ITEM_KINDS)[number];
@@ -39,6 +42,17 @@ export class InfoRequestEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+
+  // For the foreign keys only, never loaded.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_info_request_ticketId' })
+  ticket?: never;
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'createdById', foreignKeyConstraintName: 'fk_info_request_createdById' })
+  createdBy?: never;
+  @ManyToOne(() => TicketMessageEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'messageId', foreignKeyConstraintName: 'fk_info_request_messageId' })
+  carrierMessage?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,5 +1,6 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { TierEntity } from '../tiers/tier.entity.js';
 import type { TicketChannel, TicketPriority, TicketType } from '../tickets/ticket-status.js';
 
 /**
@@ -19,12 +20,18 @@ export class RoutingRuleEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) channels!: TicketChannel[];
   /** Matches when the ticket carries any of these tags. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
+  // An array: no foreign key can check it; the id of an organization that is gone matches nobody.
   /** The requester's organization. */
   @Column({ type: 'uuid', array: true, default: () => "'{}'" }) organizationIds!: string[];
   @Column({ type: 'uuid' }) tierId!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+
+  // For the foreign key only, never loaded. TiersService.remove refuses first (409) with a message that says why.
+  @ManyToOne(() => TierEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tierId', foreignKeyConstraintName: 'fk_routing_rule_tierId' })
+  tier?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,6 +1,6 @@
-import { BeforeInsert, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
-import type { SlaMetric } from '../tickets/ticket.entity.js';
+import { TicketEntity, type SlaMetric } from '../tickets/ticket.entity.js';
 
 export interface SlaPause {
   from: string;
@@ -20,6 +20,7 @@ export class SlaClockEntity {
   @Column({ type: 'uuid' }) ticketId!: string;
   @Column({ type: 'text' }) metric!: SlaMetric;
   @Column({ type: 'int', default: 1 }) cycle!: number;
+  // No foreign key: a policy may be deleted while its clocks run on (they copy its targets; a missing policy reads as none).
   @Column({ type: 'uuid' }) policyId!: string;
   @Column({ type: 'int' }) targetMinutes!: number;
   @Column({ type: 'timestamptz', precision: 3 }) startedAt!: Date;
@@ -33,6 +34,11 @@ export class SlaClockEntity {
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) breachedAt!: Date | null;
   /** The clock ended without being satisfied (a new policy replaced it, or the ticket was closed). */
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) stoppedAt!: Date | null;
+
+  // For the foreign key only, never loaded.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_sla_clock_ticketId' })
+  ticket?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,5 +1,6 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { TierEntity } from '../tiers/tier.entity.js';
 import { TICKET_PRIORITIES, type TicketPriority } from '../tickets/ticket-status.js';
 
 /**
@@ -23,6 +24,11 @@ export class SlaPolicyEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+
+  // For the foreign key only, never loaded. TiersService.remove refuses first (409) with a message that says why.
+  @ManyToOne(() => TierEntity, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tierId', foreignKeyConstraintName: 'fk_sla_policy_tierId' })
+  tier?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,5 +1,7 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { UserEntity } from '../users/user.entity.js';
+import { TicketEntity } from './ticket.entity.js';
 
 export const MESSAGE_VISIBILITIES = ['public', 'internal'] as const;
 export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
@@ -14,6 +16,14 @@ export class TicketMessageEntity {
   @Column({ type: 'enum', enum: MESSAGE_VISIBILITIES, enumName: 'message_visibility' }) visibility!: MessageVisibility;
   @Column({ type: 'text' }) body!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
+
+  // For the foreign keys only, never loaded.
+  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_ticket_message_ticketId' })
+  ticket?: never;
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'authorId', foreignKeyConstraintName: 'fk_ticket_message_authorId' })
+  author?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,5 +1,7 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
+import { OrganizationEntity } from '../users/organization.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 import {
   TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
   type TicketChannel, type TicketPriority, type TicketStatus, type TicketType,
@@ -20,6 +22,8 @@ export type SlaMetric = 'first_response' | 'resolution';
 @Index('ix_ticket_assignee_created', ['assigneeId', 'createdAt', 'id'])
 @Index('ix_ticket_created', ['createdAt', 'id'])
 @Index('ix_ticket_updated', ['updatedAt', 'id'])
+// Serves the foreign key: deleting a ticket looks for its follow-ups.
+@Index('ix_ticket_follow_up', ['followUpOfId'], { where: '"followUpOfId" IS NOT NULL' })
 // Hand-written in the migration (expression and GIN indexes TypeORM cannot declare); synchronize: false keeps them.
 @Index('ix_ticket_sla_due', { synchronize: false })
 @Index('ix_ticket_tags', { synchronize: false })
@@ -38,6 +42,7 @@ export class TicketEntity {
   @Column({ type: 'enum', enum: TICKET_CHANNELS, enumName: 'ticket_channel', default: 'web' }) channel!: TicketChannel;
   @Column({ type: 'uuid' }) requesterId!: string;
   @Column({ type: 'uuid', nullable: true }) organizationId!: string | null;
+  // No foreign key: a tier may be deleted once all its tickets are closed (TiersService.remove); they keep its id.
   @Column({ type: 'uuid' }) tierId!: string;
   /** The tier's level, kept beside tierId so lists can show it without a join. */
   @Column({ type: 'int', default: 1 }) escalationLevel!: number;
@@ -45,6 +50,7 @@ export class TicketEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) customFields!: Record<string, unknown>;
   @Column({ type: 'uuid', nullable: true }) followUpOfId!: string | null;
+  // No foreign key: a policy may be deleted while clocks it started run on; this follows the clocks' policyId.
   @Column({ type: 'uuid', nullable: true }) slaPolicyId!: string | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) firstResponseDueAt!: Date | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) resolutionDueAt!: Date | null;
@@ -70,6 +76,20 @@ export class TicketEntity {
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) solvedAt!: Date | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) closedAt!: Date | null;
   @VersionColumn() version!: number;
+
+  // Relations for the foreign keys only, typed never so that no code loads or sets them: the *Id columns are what it uses.
+  @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requesterId', foreignKeyConstraintName: 'fk_ticket_requesterId' })
+  requester?: never;
+  @ManyToOne(() => OrganizationEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'organizationId', foreignKeyConstraintName: 'fk_ticket_organizationId' })
+  organization?: never;
+  @ManyToOne(() => UserEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'assigneeId', foreignKeyConstraintName: 'fk_ticket_assigneeId' })
+  assignee?: never;
+  @ManyToOne(() => TicketEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'followUpOfId', foreignKeyConstraintName: 'fk_ticket_followUpOfId' })
+  followUpOf?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -1,4 +1,4 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
 
 export const HANDOFF_FIELDS = ['summary', 'stepsToReproduce', 'environment', 'attachments'] as const;
@@ -24,6 +24,11 @@ export class TierEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+
+  // For the foreign key only, never loaded.
+  @ManyToOne(() => TierEntity, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'escalationTargetId', foreignKeyConstraintName: 'fk_tier_escalationTargetId' })
+  escalationTarget?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

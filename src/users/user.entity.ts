@@ -21,7 +21,7 @@ export class UserEntity {
   @Column({ type: 'text', nullable: true }) name!: string | null;
   @Index('ix_user_account_organization') @Column({ type: 'uuid', nullable: true }) organizationId!: string | null;
   @ManyToOne(() => OrganizationEntity, { nullable: true, onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'organizationId' })
+  @JoinColumn({ name: 'organizationId', foreignKeyConstraintName: 'fk_user_account_organizationId' })
   organization?: Relation<OrganizationEntity> | null;
   /** Deactivated users' credentials are refused with 401. */
   @Column({ type: 'boolean', default: true }) active!: boolean;

@@ -59,6 +59,30 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; detail: string; field?: 
   FST_MP_PREMATURE_CLOSE: { code: 'VALIDATION_FAILED', detail: 'The upload ended before the multipart body was complete', field: 'file' },
 };
 
+interface PgErrorFields {
+  code?: string;
+  message?: string;
+  detail?: string;
+  table?: string;
+  constraint?: string;
+}
+
+/**
+ * A foreign key violation. Services check references first; this answers what slips past them (a row deleted between
+ * the check and the write). Constraints are named fk_<table>_<column>, which names the field. PostgreSQL 18 reports a
+ * delete refused by ON DELETE RESTRICT as 23001; otherwise both directions are 23503, told apart only by the text
+ * (English unless lc_messages says otherwise; then this falls back to the 400 form, still naming the field).
+ */
+function foreignKeyProblem({ code, message = '', detail = '', table = '', constraint = '' }: PgErrorFields): Problem {
+  const prefix = `fk_${table}_`;
+  const field = table && constraint.startsWith(prefix) ? constraint.slice(prefix.length) : undefined;
+  if (code === '23001' || /^update or delete on table/.test(message) || /still referenced/.test(detail)) {
+    return problemOf('CONFLICT', field ? `Still in use: ${table}.${field} refers to it` : 'Still in use by other records');
+  }
+  const parent = /not present in table "([^"]+)"/.exec(detail)?.[1]?.replace(/_/g, ' ') ?? 'record';
+  return problemOf('VALIDATION_FAILED', 'A referenced record does not exist', field ? [{ field, message: `${field} is not an existing ${parent}` }] : []);
+}
+
 /** Maps anything thrown while serving a request to the problem sent back. One mapping for filters and hooks alike. */
 export function toProblem(error: unknown): ProblemWithHeaders {
   if (error instanceof DomainError) {
@@ -82,6 +106,7 @@ export function toProblem(error: unknown): ProblemWithHeaders {
   if (error instanceof QueryFailedError) {
     const { code, column } = (error.driverError ?? {}) as { code?: string; column?: string };
     if (code === '23505') return { problem: problemOf('CONFLICT', 'The resource already exists'), headers: {}, unexpected: false };
+    if (code === '23503' || code === '23001') return { problem: foreignKeyProblem(error.driverError as PgErrorFields), headers: {}, unexpected: false };
     // Input that slipped past validation (an explicit null, a malformed id in a GraphQL ID): the caller's 400, not a 500.
     if (code === '23502') {
       const errors = column ? [{ field: column, message: `${column} cannot be null` }] : [];

@@ -54,6 +54,8 @@ export class UseMillisecondTimestamps1795617167477 implements MigrationInterface
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // The indexes come back with the column order the earlier migrations gave them (the generator had listed the
+    // columns in name order).
     await queryRunner.query(`DROP INDEX "ix_user_account_role_created"`);
     await queryRunner.query(`DROP INDEX "ix_tier_level"`);
     await queryRunner.query(`DROP INDEX "ix_ticket_tier_status_created"`);
@@ -67,7 +69,7 @@ export class UseMillisecondTimestamps1795617167477 implements MigrationInterface
     await queryRunner.query(`ALTER TABLE "user_account" ALTER COLUMN "updatedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "user_account" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "user_account" ALTER COLUMN "deactivatedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "ix_user_account_role_created" ON "user_account" USING btree ("createdAt", "id", "role") `);
+    await queryRunner.query(`CREATE INDEX "ix_user_account_role_created" ON "user_account" USING btree ("role", "createdAt", "id") `);
     await queryRunner.query(`ALTER TABLE "organization" ALTER COLUMN "updatedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "organization" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "idempotency_key" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
@@ -75,7 +77,7 @@ export class UseMillisecondTimestamps1795617167477 implements MigrationInterface
     await queryRunner.query(`ALTER TABLE "idempotency_key" ALTER COLUMN "lockedUntil" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "tier" ALTER COLUMN "updatedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "tier" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "ix_tier_level" ON "tier" USING btree ("createdAt", "id", "level") `);
+    await queryRunner.query(`CREATE INDEX "ix_tier_level" ON "tier" USING btree ("level", "createdAt", "id") `);
     await queryRunner.query(`ALTER TABLE "tier_member" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "closedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "solvedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
@@ -85,14 +87,14 @@ export class UseMillisecondTimestamps1795617167477 implements MigrationInterface
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "firstRespondedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "resolutionDueAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "firstResponseDueAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_updated" ON "ticket" USING btree ("id", "updatedAt") `);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_tier_status_created" ON "ticket" USING btree ("createdAt", "id", "status", "tierId") `);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_requester_created" ON "ticket" USING btree ("createdAt", "id", "requesterId") `);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_organization_created" ON "ticket" USING btree ("createdAt", "id", "organizationId") `);
+    await queryRunner.query(`CREATE INDEX "ix_ticket_updated" ON "ticket" USING btree ("updatedAt", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_ticket_tier_status_created" ON "ticket" USING btree ("tierId", "status", "createdAt", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_ticket_requester_created" ON "ticket" USING btree ("requesterId", "createdAt", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_ticket_organization_created" ON "ticket" USING btree ("organizationId", "createdAt", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_ticket_assignee_created" ON "ticket" USING btree ("assigneeId", "createdAt", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_ticket_created" ON "ticket" USING btree ("createdAt", "id") `);
     await queryRunner.query(`ALTER TABLE "ticket_message" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_message_ticket_created" ON "ticket_message" USING btree ("createdAt", "id", "ticketId") `);
+    await queryRunner.query(`CREATE INDEX "ix_ticket_message_ticket_created" ON "ticket_message" USING btree ("ticketId", "createdAt", "id") `);
     await queryRunner.query(`ALTER TABLE "ticket_event" ALTER COLUMN "at" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "outbox" ALTER COLUMN "publishedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "outbox" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);

@@ -8,6 +8,7 @@ import { AddSearchVectorsAndTierQueueIndex1795632252328 } from './1795632252328-
 import { AddStatusToAttachment1796402531969 } from './1796402531969-AddStatusToAttachment.js';
 import { CreateDefaultFirstLineTier1796410000000 } from './1796410000000-CreateDefaultFirstLineTier.js';
 import { AddIntakeCatalogVersion1796420000000 } from './1796420000000-AddIntakeCatalogVersion.js';
+import { AddForeignKeys1796430000000 } from './1796430000000-AddForeignKeys.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   AddStatusToAttachment1796402531969,
   CreateDefaultFirstLineTier1796410000000,
   AddIntakeCatalogVersion1796420000000,
+  AddForeignKeys1796430000000,
 ];
