@@ -33,9 +33,17 @@ const any = (items) => items[Math.floor(Math.random() * items.length)];
 async function loadFixtures(db) {
   const one = async (sql, params) => (await db.query(sql, params)).rows[0];
   const firstLine = await one(`SELECT id FROM tier WHERE level = 1`);
-  const agent = await one(`SELECT u.id, u."externalId" FROM user_account u JOIN tier_member m ON m."userId" = u.id WHERE m."tierId" = $1 ORDER BY u."externalId" LIMIT 1`, [firstLine.id]);
-  const sample = async (where) => (await db.query(`SELECT id FROM ticket WHERE "tierId" = $1 AND ${where} ORDER BY random() LIMIT 5000`, [firstLine.id])).rows.map((r) => r.id);
-  const customers = (await db.query(`SELECT "externalId" FROM user_account WHERE role = 'customer' ORDER BY random() LIMIT 200`)).rows.map((r) => r.externalId);
+  const agent = await one(
+    `SELECT u.id, u."externalId" FROM user_account u JOIN tier_member m ON m."userId" = u.id WHERE m."tierId" = $1 ORDER BY u."externalId" LIMIT 1`,
+    [firstLine.id],
+  );
+  const sample = async (where) =>
+    (await db.query(`SELECT id FROM ticket WHERE "tierId" = $1 AND ${where} ORDER BY random() LIMIT 5000`, [firstLine.id])).rows.map(
+      (r) => r.id,
+    );
+  const customers = (await db.query(`SELECT "externalId" FROM user_account WHERE role = 'customer' ORDER BY random() LIMIT 200`)).rows.map(
+    (r) => r.externalId,
+  );
   const deep = await one(`SELECT "createdAt", id FROM ticket ORDER BY "createdAt" DESC, id DESC OFFSET 899999 LIMIT 1`);
   return {
     tierId: firstLine.id,
@@ -56,25 +64,46 @@ const GRAPHQL_PAGE = `query($tierId: ID!) { tickets(first: 40, filter: { tierId:
 /** Each scenario, reads first (the tickets writes add would sit at the top of every recency-ordered read): requests (autocannon `requests`, or a path), the reference's equivalent if it has one, and its target. */
 function scenarios(f) {
   const queue = `/v1/tickets?tierId=${f.tierId}&status=new,open&sort=slaDueAt&limit=25`;
-  const getById = { headers: bearer(f.agentToken), requests: [{ setupRequest: (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}` }) }] };
+  const getById = {
+    headers: bearer(f.agentToken),
+    requests: [{ setupRequest: (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}` }) }],
+  };
   const create = (r) => ({
-    ...r, method: 'POST', path: '/v1/tickets',
+    ...r,
+    method: 'POST',
+    path: '/v1/tickets',
     headers: { ...jsonBearer(any(f.customerTokens)), 'idempotency-key': randomUUID() },
     body: JSON.stringify({ subject: 'Cannot export the report', description: 'Export to CSV fails with error 500 since this morning.' }),
   });
   const addMessage = (r) => ({
-    ...r, method: 'POST', path: `/v1/tickets/${any(f.openTicketIds)}/messages`,
+    ...r,
+    method: 'POST',
+    path: `/v1/tickets/${any(f.openTicketIds)}/messages`,
     headers: { ...jsonBearer(f.agentToken), 'idempotency-key': randomUUID() },
     body: JSON.stringify({ body: 'Thanks, we are looking into it and will be back within the hour.' }),
   });
   const search = (q) => ({ path: `/v1/tickets?q=${encodeURIComponent(q)}&limit=25`, headers: bearer(f.agentToken) });
-  const graphql = (r) => ({ ...r, method: 'POST', path: '/graphql', headers: jsonBearer(f.agentToken), body: JSON.stringify({ query: GRAPHQL_PAGE, variables: { tierId: f.tierId } }) });
+  const graphql = (r) => ({
+    ...r,
+    method: 'POST',
+    path: '/graphql',
+    headers: jsonBearer(f.agentToken),
+    body: JSON.stringify({ query: GRAPHQL_PAGE, variables: { tierId: f.tierId } }),
+  });
   // A support day: 80 % reads, 20 % writes, over the same people and tickets.
   const day = [
     [35, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}`, headers: bearer(f.agentToken) })],
     [20, (r) => ({ ...r, method: 'GET', path: queue, headers: bearer(f.agentToken) })],
     [15, (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(f.ticketIds)}/messages`, headers: bearer(f.agentToken) })],
-    [10, (r) => ({ ...r, method: 'GET', path: `/v1/tickets?q=${encodeURIComponent(any(['printer', 'принтер', 'kerberos', 'ERR-4242']))}&limit=25`, headers: bearer(f.agentToken) })],
+    [
+      10,
+      (r) => ({
+        ...r,
+        method: 'GET',
+        path: `/v1/tickets?q=${encodeURIComponent(any(['printer', 'принтер', 'kerberos', 'ERR-4242']))}&limit=25`,
+        headers: bearer(f.agentToken),
+      }),
+    ],
     [10, create],
     [10, addMessage],
   ];
@@ -85,14 +114,40 @@ function scenarios(f) {
   };
   return [
     { name: 'get-by-id', title: 'get ticket by id (agent)', options: getById, reference: true, target: { ratio: 0.8, p99: 25 } },
-    { name: 'queue', title: 'agent queue: 25, tier + status, sort slaDueAt', options: { path: queue, headers: bearer(f.agentToken) }, reference: true, target: { ratio: 0.8 } },
-    { name: 'page-1', title: 'cursor page 1 (admin, 25, -createdAt)', options: { path: '/v1/tickets?limit=25', headers: bearer(f.adminToken) } },
-    { name: 'deep-page', title: 'cursor page 900,000 deep', options: { path: `/v1/tickets?limit=25&cursor=${f.deepCursor}`, headers: bearer(f.adminToken) }, target: { p50VsPage1: 1.5 } },
+    {
+      name: 'queue',
+      title: 'agent queue: 25, tier + status, sort slaDueAt',
+      options: { path: queue, headers: bearer(f.agentToken) },
+      reference: true,
+      target: { ratio: 0.8 },
+    },
+    {
+      name: 'page-1',
+      title: 'cursor page 1 (admin, 25, -createdAt)',
+      options: { path: '/v1/tickets?limit=25', headers: bearer(f.adminToken) },
+    },
+    {
+      name: 'deep-page',
+      title: 'cursor page 900,000 deep',
+      options: { path: `/v1/tickets?limit=25&cursor=${f.deepCursor}`, headers: bearer(f.adminToken) },
+      target: { p50VsPage1: 1.5 },
+    },
     { name: 'search-rare', title: 'search, rare term ("kerberos", ~100 tickets)', options: search('kerberos'), target: { p95: 30 } },
     { name: 'search-common', title: 'search, common term ("printer")', options: search('printer'), target: { p95: 30 } },
     { name: 'search-common-ru', title: 'search, common Russian term ("принтер")', options: search('принтер'), target: { p95: 30 } },
-    { name: 'graphql-page', title: 'GraphQL page of 40 with requester/assignee/tier/5 messages', options: { requests: [{ setupRequest: graphql }] } },
-    { name: 'create', title: 'create ticket (customer, Idempotency-Key)', options: { requests: [{ setupRequest: create }] }, writes: true, reference: true, target: { ratio: 0.5, vsOneConnection: 4 } },
+    {
+      name: 'graphql-page',
+      title: 'GraphQL page of 40 with requester/assignee/tier/5 messages',
+      options: { requests: [{ setupRequest: graphql }] },
+    },
+    {
+      name: 'create',
+      title: 'create ticket (customer, Idempotency-Key)',
+      options: { requests: [{ setupRequest: create }] },
+      writes: true,
+      reference: true,
+      target: { ratio: 0.5, vsOneConnection: 4 },
+    },
     { name: 'add-message', title: 'add message (agent reply)', options: { requests: [{ setupRequest: addMessage }] }, writes: true },
     { name: 'mixed', title: 'support day: 80 % reads, 20 % writes', options: { requests: [{ setupRequest: mixed }] }, writes: true },
   ];
@@ -103,12 +158,24 @@ function drive(port, options, duration) {
   return new Promise((resolve, reject) => {
     const { path = '/', ...rest } = options;
     const latencies = [];
-    const instance = autocannon({ connections: CONNECTIONS, duration, ...rest, url: `http://127.0.0.1:${port}${path}` }, (error, result) => {
-      if (error) return reject(error);
-      latencies.sort((a, b) => a - b);
-      const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-      resolve({ rps: result.requests.average, p50: at(50), p95: at(95), p99: at(99), requests: latencies.length, non2xx: result.non2xx, errors: result.errors, statusCodes: result.statusCodeStats });
-    });
+    const instance = autocannon(
+      { connections: CONNECTIONS, duration, ...rest, url: `http://127.0.0.1:${port}${path}` },
+      (error, result) => {
+        if (error) return reject(error);
+        latencies.sort((a, b) => a - b);
+        const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+        resolve({
+          rps: result.requests.average,
+          p50: at(50),
+          p95: at(95),
+          p99: at(99),
+          requests: latencies.length,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          statusCodes: result.statusCodeStats,
+        });
+      },
+    );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
 }
@@ -122,7 +189,15 @@ async function measure(port, options, { alone = false } = {}) {
   const pick = (key) => median(runs.map((r) => r[key]));
   // One client at a time: the request's own latency, without the queueing of 32 connections on a saturated server.
   const single = alone ? await drive(port, { ...options, connections: 1 }, DURATION) : null;
-  return { rps: pick('rps'), p50: pick('p50'), p95: pick('p95'), p99: pick('p99'), failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0), runs, single };
+  return {
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p95: pick('p95'),
+    p99: pick('p99'),
+    failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0),
+    runs,
+    single,
+  };
 }
 
 /**
@@ -144,20 +219,44 @@ async function measurePair(options, alone) {
   const single = alone ? await drive(API.port, { ...options, connections: 1 }, DURATION) : null;
   const summary = (runs, extra = {}) => {
     const pick = (key) => median(runs.map((r) => r[key]));
-    return { rps: pick('rps'), p50: pick('p50'), p95: pick('p95'), p99: pick('p99'), failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0), runs, ...extra };
+    return {
+      rps: pick('rps'),
+      p50: pick('p50'),
+      p95: pick('p95'),
+      p99: pick('p99'),
+      failed: runs.reduce((n, r) => n + r.non2xx + r.errors, 0),
+      runs,
+      ...extra,
+    };
   };
   const ratio = median(ownRuns.map((r, i) => r.rps / refRuns[i].rps));
-  return { own: summary(ownRuns, { single, ratio, failed: ownRuns.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0) }), ref: summary(refRuns) };
+  return {
+    own: summary(ownRuns, {
+      single,
+      ratio,
+      failed: ownRuns.reduce((n, r) => n + r.non2xx + r.errors, 0) + (single ? single.non2xx + single.errors : 0),
+    }),
+    ref: summary(refRuns),
+  };
 }
 
 function start(server, databaseUrl) {
   // BENCH_PROFILE=1: the API writes a V8 CPU profile when it stops (bench/results/profiles), for the scenarios run.
-  const profile = process.env.BENCH_PROFILE && (server === API || process.env.BENCH_PROFILE === 'both') ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+  const profile =
+    process.env.BENCH_PROFILE && (server === API || process.env.BENCH_PROFILE === 'both')
+      ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles']
+      : [];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, server.script], {
     env: {
-      ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(server.port), HOST: '127.0.0.1', JWT_SECRET: SECRET,
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(server.port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: SECRET,
       // The bench is one credential at thousands of requests a second; the limiter still runs, it just never refuses.
-      RATE_LIMIT_PER_MINUTE: '1000000', REDIS_URL: '',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      REDIS_URL: '',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -191,14 +290,17 @@ async function snapshotTickets(db, ids) {
 /** Deletes what the write scenarios added and restores the tickets they changed, so every run measures the same data. */
 async function removeWrites(db, since, restore) {
   const columns = REPLY_CHANGES.split(',').map((c) => c.trim());
-  if (restore) await db.query(`UPDATE ticket t SET ${columns.map((c) => `${c} = b.${c}`).join(', ')} FROM bench_ticket_before b WHERE t.id = b.id`);
+  if (restore)
+    await db.query(`UPDATE ticket t SET ${columns.map((c) => `${c} = b.${c}`).join(', ')} FROM bench_ticket_before b WHERE t.id = b.id`);
   await db.query(`DELETE FROM ticket_message WHERE "createdAt" >= $1`, [since]);
   await db.query(`DELETE FROM ticket_event WHERE at >= $1`, [since]);
   await db.query(`DELETE FROM outbox WHERE "createdAt" >= $1`, [since]);
   await db.query(`DELETE FROM sla_clock WHERE "startedAt" >= $1`, [since]);
   await db.query(`DELETE FROM ticket WHERE "createdAt" >= $1`, [since]);
   await db.query(`DELETE FROM idempotency_key WHERE "createdAt" >= $1`, [since]);
-  await db.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job WHERE name NOT LIKE '__pgboss%'; END IF; END $$`);
+  await db.query(
+    `DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN DELETE FROM pgboss.job WHERE name NOT LIKE '__pgboss%'; END IF; END $$`,
+  );
 }
 
 // Interleaved runs give a ratio per pair of runs (their median); otherwise the ratio of the medians.
@@ -213,8 +315,13 @@ function verdict(s, own, ref, page1) {
   if (t.p99) checks.push([`p99 ≤ ${t.p99} ms`, own.p99 <= t.p99]);
   if (t.rps) checks.push([`≥ ${t.rps} req/s`, own.rps >= t.rps]);
   if (t.p95) checks.push([`p95 ≤ ${t.p95} ms`, own.p95 <= t.p95]);
-  if (t.vsOneConnection && own.single) checks.push([`≥ ${t.vsOneConnection}× 1 connection (${fmt(own.rps / own.single.rps, 1)}×)`, own.rps >= t.vsOneConnection * own.single.rps]);
-  if (t.p50VsPage1 && page1) checks.push([`p50 ≤ ${t.p50VsPage1}× page 1 (${fmt(own.p50 / page1.p50, 2)}×)`, own.p50 <= t.p50VsPage1 * page1.p50]);
+  if (t.vsOneConnection && own.single)
+    checks.push([
+      `≥ ${t.vsOneConnection}× 1 connection (${fmt(own.rps / own.single.rps, 1)}×)`,
+      own.rps >= t.vsOneConnection * own.single.rps,
+    ]);
+  if (t.p50VsPage1 && page1)
+    checks.push([`p50 ≤ ${t.p50VsPage1}× page 1 (${fmt(own.p50 / page1.p50, 2)}×)`, own.p50 <= t.p50VsPage1 * page1.p50]);
   return checks.map(([what, ok]) => `${ok ? 'met' : 'NOT met'}: ${what}`).join('; ');
 }
 
@@ -235,10 +342,14 @@ try {
   const all = scenarios(fixtures);
   const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}`);
-  for (const s of all.filter((x) => wanted.length === 0 || wanted.includes(x.name) || (x.name === 'page-1' && wanted.includes('deep-page')))) {
+  for (const s of all.filter(
+    (x) => wanted.length === 0 || wanted.includes(x.name) || (x.name === 'page-1' && wanted.includes('deep-page')),
+  )) {
     console.error(`bench: ${s.name}…`);
     const alone = Boolean(s.target?.p95 || s.target?.p99 || s.target?.vsOneConnection);
-    const { own, ref } = s.reference ? await measurePair(s.options, alone) : { own: await measure(API.port, s.options, { alone }), ref: null };
+    const { own, ref } = s.reference
+      ? await measurePair(s.options, alone)
+      : { own: await measure(API.port, s.options, { alone }), ref: null };
     results.push({ scenario: s.name, title: s.title, tierdesk: own, reference: ref });
   }
   const page1 = results.find((r) => r.scenario === 'page-1')?.tierdesk;
@@ -258,7 +369,10 @@ try {
   console.log(`\n${table}\n`);
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replaceAll(':', '-')}.json`;
-  writeFileSync(file, JSON.stringify({ connections: CONNECTIONS, warmup: WARMUP, runs: RUNS, duration: DURATION, results, table }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ connections: CONNECTIONS, warmup: WARMUP, runs: RUNS, duration: DURATION, results, table }, null, 2),
+  );
   console.error(`bench: raw results in ${file}`);
 } finally {
   await Promise.all([stop(api), stop(reference)]);

@@ -42,7 +42,10 @@ export async function ensureSeed({ serverUrl, database = 'tierdesk_bench', resee
       await admin.end();
     }
   }
-  const migrate = spawnSync(process.execPath, ['dist/scripts/migrate.js', 'run'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const migrate = spawnSync(process.execPath, ['dist/scripts/migrate.js', 'run'], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (migrate.status !== 0) throw new Error('migrations failed on the bench database');
   if (!fresh) {
     log(`bench data: reusing ${database} (seed v${SEED_VERSION}, ${TICKETS.toLocaleString('en')} tickets)`);
@@ -82,7 +85,9 @@ async function seed(db, log) {
   const started = Date.now();
   const step = (what) => log(`bench data: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   // Bulk-load settings for this session only: nothing here needs to survive a crash before the marker row is written.
-  await db.query(`SET LOCAL synchronous_commit = off; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; SET LOCAL max_parallel_maintenance_workers = 2`);
+  await db.query(
+    `SET LOCAL synchronous_commit = off; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; SET LOCAL max_parallel_maintenance_workers = 2`,
+  );
   await db.query(UUID7);
 
   step('people, organizations and tiers');
@@ -99,14 +104,18 @@ async function seed(db, log) {
   let agentNumber = 0;
   for (const tier of TIERS) {
     // Tickets wait unassigned in the first line's queue (manual); the specialist tiers deal them out round robin.
-    await db.query(`INSERT INTO tier (id, name, level, assignment, version) VALUES (pg_temp.uuid7(now() - interval '800 days'), $1, $2, $3, 1)`,
-      [tier.name, tier.level, tier.level === 1 ? 'manual' : 'round_robin']);
-    await db.query(`WITH agents AS (
+    await db.query(
+      `INSERT INTO tier (id, name, level, assignment, version) VALUES (pg_temp.uuid7(now() - interval '800 days'), $1, $2, $3, 1)`,
+      [tier.name, tier.level, tier.level === 1 ? 'manual' : 'round_robin'],
+    );
+    await db.query(
+      `WITH agents AS (
         INSERT INTO user_account (id, "externalId", role, name, email, version)
         SELECT pg_temp.uuid7(now() - interval '795 days'), 'bench-agent-' || n, 'agent', 'Agent ' || n, 'agent' || n || '@example.com', 1
         FROM generate_series($1::int, $2::int) n RETURNING id)
       INSERT INTO tier_member ("tierId", "userId") SELECT (SELECT id FROM tier WHERE name = $3), id FROM agents`,
-    [agentNumber + 1, agentNumber + tier.agents, tier.name]);
+      [agentNumber + 1, agentNumber + tier.agents, tier.name],
+    );
     agentNumber += tier.agents;
   }
   await db.query(`UPDATE tier SET "escalationTargetId" = (SELECT id FROM tier WHERE level = tier.level + 1)`);
@@ -114,15 +123,20 @@ async function seed(db, log) {
   await db.query(`INSERT INTO sla_policy (id, name, priority, "firstResponseMinutes", "resolutionMinutes", version)
     VALUES (pg_temp.uuid7(now()), 'Urgent', 'urgent', 30, 240, 1), (pg_temp.uuid7(now()), 'High', 'high', 60, 480, 1),
            (pg_temp.uuid7(now()), 'Normal', 'normal', 240, 1440, 1), (pg_temp.uuid7(now()), 'Low', 'low', 480, 2880, 1)`);
-  await db.query(`CREATE TEMP TABLE seed_customer AS SELECT row_number() OVER (ORDER BY "externalId") - 1 AS n, id, "organizationId" FROM user_account WHERE role = 'customer'`);
-  await db.query(`CREATE TEMP TABLE seed_tier AS SELECT t.id, t.level, array_agg(m."userId" ORDER BY m."userId") AS agents FROM tier t JOIN tier_member m ON m."tierId" = t.id GROUP BY t.id, t.level`);
+  await db.query(
+    `CREATE TEMP TABLE seed_customer AS SELECT row_number() OVER (ORDER BY "externalId") - 1 AS n, id, "organizationId" FROM user_account WHERE role = 'customer'`,
+  );
+  await db.query(
+    `CREATE TEMP TABLE seed_tier AS SELECT t.id, t.level, array_agg(m."userId" ORDER BY m."userId") AS agents FROM tier t JOIN tier_member m ON m."tierId" = t.id GROUP BY t.id, t.level`,
+  );
 
   // Secondary indexes are dropped for the load and rebuilt once at the end: far faster than maintaining them per row.
   const { rows: indexes } = await db.query(`SELECT indexname, indexdef FROM pg_indexes
     WHERE tablename IN ('ticket', 'ticket_message') AND indexname NOT IN (SELECT conname FROM pg_constraint)`);
   for (const { indexname } of indexes) await db.query(`DROP INDEX "${indexname}"`);
   // So are the foreign keys of the rows loaded (one check per row and key): re-adding them checks every row in one pass.
-  const { rows: keys } = await db.query(`SELECT conrelid::regclass::text AS "table", conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+  const { rows: keys } =
+    await db.query(`SELECT conrelid::regclass::text AS "table", conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
     WHERE contype = 'f' AND conrelid IN ('ticket'::regclass, 'ticket_message'::regclass)`);
   for (const { table, conname } of keys) await db.query(`ALTER TABLE ${table} DROP CONSTRAINT "${conname}"`);
 
@@ -147,7 +161,9 @@ async function seed(db, log) {
 function progress(what, done, total, started) {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\rbench data: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  process.stderr.write(
+    `\rbench data: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')} ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
 
 // UUIDv7 (time-ordered, as the API makes them) from a timestamp, so ids and createdAt agree.
@@ -155,24 +171,84 @@ const UUID7 = `CREATE OR REPLACE FUNCTION pg_temp.uuid7(ts timestamptz) RETURNS 
   SELECT (lpad(to_hex(floor(extract(epoch FROM ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3)
     || to_hex(8 + floor(random() * 4)::int) || substr(md5(random()::text), 1, 15))::uuid $$`;
 
-const EN_SUBJECTS = ['Printer is not printing', 'Cannot log in after password reset', 'Invoice shows the wrong amount', 'Export to CSV fails',
-  'Feature request: dark mode', 'Sync stopped working', 'Error 500 when saving the report', 'How do I add a new user?', 'Slow dashboard since the update',
-  'Refund for a duplicate charge', 'Mobile app crashes on start', 'Email notifications are not arriving', 'Change the billing address', 'API returns 429 too often'];
-const RU_SUBJECTS = ['Принтер не печатает', 'Не могу войти после смены пароля', 'В счёте неверная сумма', 'Не работает выгрузка в CSV',
-  'Предложение: тёмная тема', 'Перестала работать синхронизация', 'Ошибка 500 при сохранении отчёта', 'Как добавить нового пользователя?',
-  'Медленно открывается панель после обновления', 'Возврат за двойное списание', 'Мобильное приложение падает при запуске', 'Не приходят уведомления на почту',
-  'Изменить адрес для счетов', 'API слишком часто отвечает 429'];
-const EN_SENTENCES = ['It started this morning after the update.', 'Our whole team is affected.', 'I attached a screenshot of the error.',
-  'The log shows a timeout talking to the server.', 'We use the desktop client on Windows.', 'Restarting did not help.', 'Please advise on a workaround.',
-  'This blocks our month-end closing.', 'The printer queue is stuck with one job.', 'Could you check the account settings?'];
-const RU_SENTENCES = ['Началось сегодня утром после обновления.', 'Затронута вся наша команда.', 'Прикладываю снимок экрана с ошибкой.',
-  'В журнале видно превышение времени ожидания сервера.', 'Мы используем настольный клиент на Windows.', 'Перезагрузка не помогла.',
-  'Подскажите, как обойти проблему.', 'Это блокирует закрытие месяца.', 'Очередь принтера зависла на одном задании.', 'Проверьте, пожалуйста, настройки учётной записи.'];
-const EN_REPLIES = ['Thanks for the details, we are looking into it.', 'Could you send us the error log?', 'We have deployed a fix, please try again.',
-  'Does this still happen after clearing the cache?', 'Thanks, it works now.', 'Still failing on my side.'];
-const RU_REPLIES = ['Спасибо за подробности, разбираемся.', 'Пришлите, пожалуйста, журнал ошибок.', 'Мы выкатили исправление, попробуйте ещё раз.',
-  'Повторяется ли это после очистки кэша?', 'Спасибо, теперь работает.', 'У меня всё ещё ошибка.'];
-const NOTES = ['Looks like the known sync bug, linking to the problem ticket.', 'Customer is on the legacy plan.', 'Похоже на известную ошибку синхронизации.', 'Checked the logs: timeout at the gateway.'];
+const EN_SUBJECTS = [
+  'Printer is not printing',
+  'Cannot log in after password reset',
+  'Invoice shows the wrong amount',
+  'Export to CSV fails',
+  'Feature request: dark mode',
+  'Sync stopped working',
+  'Error 500 when saving the report',
+  'How do I add a new user?',
+  'Slow dashboard since the update',
+  'Refund for a duplicate charge',
+  'Mobile app crashes on start',
+  'Email notifications are not arriving',
+  'Change the billing address',
+  'API returns 429 too often',
+];
+const RU_SUBJECTS = [
+  'Принтер не печатает',
+  'Не могу войти после смены пароля',
+  'В счёте неверная сумма',
+  'Не работает выгрузка в CSV',
+  'Предложение: тёмная тема',
+  'Перестала работать синхронизация',
+  'Ошибка 500 при сохранении отчёта',
+  'Как добавить нового пользователя?',
+  'Медленно открывается панель после обновления',
+  'Возврат за двойное списание',
+  'Мобильное приложение падает при запуске',
+  'Не приходят уведомления на почту',
+  'Изменить адрес для счетов',
+  'API слишком часто отвечает 429',
+];
+const EN_SENTENCES = [
+  'It started this morning after the update.',
+  'Our whole team is affected.',
+  'I attached a screenshot of the error.',
+  'The log shows a timeout talking to the server.',
+  'We use the desktop client on Windows.',
+  'Restarting did not help.',
+  'Please advise on a workaround.',
+  'This blocks our month-end closing.',
+  'The printer queue is stuck with one job.',
+  'Could you check the account settings?',
+];
+const RU_SENTENCES = [
+  'Началось сегодня утром после обновления.',
+  'Затронута вся наша команда.',
+  'Прикладываю снимок экрана с ошибкой.',
+  'В журнале видно превышение времени ожидания сервера.',
+  'Мы используем настольный клиент на Windows.',
+  'Перезагрузка не помогла.',
+  'Подскажите, как обойти проблему.',
+  'Это блокирует закрытие месяца.',
+  'Очередь принтера зависла на одном задании.',
+  'Проверьте, пожалуйста, настройки учётной записи.',
+];
+const EN_REPLIES = [
+  'Thanks for the details, we are looking into it.',
+  'Could you send us the error log?',
+  'We have deployed a fix, please try again.',
+  'Does this still happen after clearing the cache?',
+  'Thanks, it works now.',
+  'Still failing on my side.',
+];
+const RU_REPLIES = [
+  'Спасибо за подробности, разбираемся.',
+  'Пришлите, пожалуйста, журнал ошибок.',
+  'Мы выкатили исправление, попробуйте ещё раз.',
+  'Повторяется ли это после очистки кэша?',
+  'Спасибо, теперь работает.',
+  'У меня всё ещё ошибка.',
+];
+const NOTES = [
+  'Looks like the known sync bug, linking to the problem ticket.',
+  'Customer is on the legacy plan.',
+  'Похоже на известную ошибку синхронизации.',
+  'Checked the logs: timeout at the gateway.',
+];
 const arr = (items) => `ARRAY[${items.map((s) => `'${s.replaceAll("'", "''")}'`).join(', ')}]`;
 const pick = (items, seed) => `(${arr(items)})[1 + floor(${seed} * ${items.length})::int]`;
 

@@ -24,37 +24,65 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function withClient(connectionString, work) {
   const client = new pg.Client({ connectionString });
   await client.connect();
-  try { return await work(client); } finally { await client.end(); }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 function progress(done, total, startedAt) {
   const width = 30;
   const filled = Math.round((done / total) * width);
   const rate = done / Math.max(0.001, (Date.now() - startedAt) / 1000);
-  process.stdout.write(`${process.stdout.isTTY ? '\r' : '\n'}  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')}  ${Math.round(rate)}/s   `);
+  process.stdout.write(
+    `${process.stdout.isTTY ? '\r' : '\n'}  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')}  ${Math.round(rate)}/s   `,
+  );
 }
 
 async function seed(db, dueAt) {
   const ids = await withClient(DB_URL, async (c) => {
     await c.query('BEGIN');
-    const { rows: [customer] } = await c.query(`INSERT INTO user_account (id, "externalId", role, version) VALUES (gen_random_uuid(), 'bench-customer', 'customer', 1) RETURNING id`);
-    const { rows: agents } = await c.query(`INSERT INTO user_account (id, "externalId", role, version) SELECT gen_random_uuid(), 'bench-agent-' || g, 'agent', 1 FROM generate_series(1, ${AGENTS}) g RETURNING id`);
-    const { rows: [l2] } = await c.query(`INSERT INTO tier (id, name, level, assignment, version) VALUES (gen_random_uuid(), 'Specialists', 2, $1, 1) RETURNING id`, [ASSIGNMENT]);
-    const { rows: [l1] } = await c.query(`INSERT INTO tier (id, name, level, "escalationTargetId", version) VALUES (gen_random_uuid(), 'First line', 1, $1, 1) RETURNING id`, [l2.id]);
+    const {
+      rows: [customer],
+    } = await c.query(
+      `INSERT INTO user_account (id, "externalId", role, version) VALUES (gen_random_uuid(), 'bench-customer', 'customer', 1) RETURNING id`,
+    );
+    const { rows: agents } = await c.query(
+      `INSERT INTO user_account (id, "externalId", role, version) SELECT gen_random_uuid(), 'bench-agent-' || g, 'agent', 1 FROM generate_series(1, ${AGENTS}) g RETURNING id`,
+    );
+    const {
+      rows: [l2],
+    } = await c.query(
+      `INSERT INTO tier (id, name, level, assignment, version) VALUES (gen_random_uuid(), 'Specialists', 2, $1, 1) RETURNING id`,
+      [ASSIGNMENT],
+    );
+    const {
+      rows: [l1],
+    } = await c.query(
+      `INSERT INTO tier (id, name, level, "escalationTargetId", version) VALUES (gen_random_uuid(), 'First line', 1, $1, 1) RETURNING id`,
+      [l2.id],
+    );
     for (const a of agents) await c.query(`INSERT INTO tier_member ("tierId", "userId") VALUES ($1, $2)`, [l2.id, a.id]);
-    const { rows: [policy] } = await c.query(
+    const {
+      rows: [policy],
+    } = await c.query(
       `INSERT INTO sla_policy (id, name, priority, "tierId", "firstResponseMinutes", "resolutionMinutes", "autoEscalate", version)
-       VALUES (gen_random_uuid(), 'Urgent first line', 'urgent', $1, 1, 600, true, 1) RETURNING id`, [l1.id]);
+       VALUES (gen_random_uuid(), 'Urgent first line', 'urgent', $1, 1, 600, true, 1) RETURNING id`,
+      [l1.id],
+    );
     await c.query(
       `INSERT INTO ticket (id, subject, description, status, priority, "requesterId", "tierId", "escalationLevel", "slaPolicyId", "firstResponseDueAt", "slaDueAt", version, "searchPublicText", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), 'Checkout down #' || g, 'Payments fail', 'new', 'urgent', $1, $2, 1, $3, $4, $4, 1, 'Checkout down', $5, $5
        FROM generate_series(1, ${N}) g`,
-      [customer.id, l1.id, policy.id, dueAt, new Date(dueAt.getTime() - 60_000)]);
+      [customer.id, l1.id, policy.id, dueAt, new Date(dueAt.getTime() - 60_000)],
+    );
     // Warnings already given: the benchmark is about breaches.
     const { rows } = await c.query(
       `INSERT INTO sla_clock (id, "ticketId", metric, cycle, "policyId", "targetMinutes", "startedAt", "dueAt", "warnAt", "warnedAt")
        SELECT gen_random_uuid(), id, 'first_response', 1, $1, 1, $2, $3, $3, $2 FROM ticket WHERE "tierId" = $4 RETURNING id`,
-      [policy.id, new Date(dueAt.getTime() - 60_000), dueAt, l1.id]);
+      [policy.id, new Date(dueAt.getTime() - 60_000), dueAt, l1.id],
+    );
     await c.query('COMMIT');
     return rows.map((r) => r.id);
   });
@@ -66,7 +94,9 @@ async function seed(db, dueAt) {
   const at = dueAt.toISOString();
   const started = Date.now();
   for (let i = 0; i < ids.length; i += 5000) {
-    await boss.insert(ids.slice(i, i + 5000).map((clockId) => ({ name: 'sla-deadline', data: { clockId, kind: 'breach', at }, startAfter: dueAt })));
+    await boss.insert(
+      ids.slice(i, i + 5000).map((clockId) => ({ name: 'sla-deadline', data: { clockId, kind: 'breach', at }, startAfter: dueAt })),
+    );
     progress(Math.min(i + 5000, ids.length), ids.length, started);
   }
   process.stdout.write('\n');
@@ -75,7 +105,15 @@ async function seed(db, dueAt) {
 
 function startInstance(port) {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: DB_URL, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', MIGRATIONS_RUN: 'false' },
+    env: {
+      ...process.env,
+      DATABASE_URL: DB_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      MIGRATIONS_RUN: 'false',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
@@ -111,7 +149,9 @@ try {
   await withClient(DB_URL, async (c) => {
     while (breached < N) {
       await sleep(1000);
-      ({ rows: [{ breached }] } = await c.query(`SELECT count(*)::int AS breached FROM sla_clock WHERE "breachedAt" IS NOT NULL`));
+      ({
+        rows: [{ breached }],
+      } = await c.query(`SELECT count(*)::int AS breached FROM sla_clock WHERE "breachedAt" IS NOT NULL`));
       progress(breached, N, from);
       if (Date.now() - from > 60 * 60_000) throw new Error('not done within an hour');
     }
@@ -125,14 +165,26 @@ try {
       'clocks breached': await one(`SELECT count(*)::int AS n FROM sla_clock WHERE "breachedAt" IS NOT NULL`),
       'sla.breached events': await one(`SELECT count(*)::int AS n FROM ticket_event WHERE type = 'sla.breached'`),
       'escalations (sla_breach)': await one(`SELECT count(*)::int AS n FROM ticket_escalation WHERE trigger = 'sla_breach'`),
-      'tickets escalated twice or more': await one(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ticket_escalation GROUP BY "ticketId" HAVING count(*) > 1) x`),
+      'tickets escalated twice or more': await one(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ticket_escalation GROUP BY "ticketId" HAVING count(*) > 1) x`,
+      ),
       'tickets now at level 2': await one(`SELECT count(*)::int AS n FROM ticket WHERE "escalationLevel" = 2`),
-      'busiest agent / quietest agent': (await c.query(`SELECT max(n) || ' / ' || min(n) AS n FROM (SELECT count(*) AS n FROM ticket WHERE "assigneeId" IS NOT NULL GROUP BY "assigneeId") x`)).rows[0].n,
+      'busiest agent / quietest agent': (
+        await c.query(
+          `SELECT max(n) || ' / ' || min(n) AS n FROM (SELECT count(*) AS n FROM ticket WHERE "assigneeId" IS NOT NULL GROUP BY "assigneeId") x`,
+        )
+      ).rows[0].n,
     };
   });
-  console.log(`\n| measure | value |\n|---|---|\n| tickets due at once | ${N.toLocaleString('en')} |\n| instances | 2 (JOB_WORKERS=${process.env.JOB_WORKERS ?? 2} each) |\n| time from deadline to last breach | ${seconds.toFixed(1)} s |\n| breaches per second | ${Math.round(N / seconds)} |`);
+  console.log(
+    `\n| measure | value |\n|---|---|\n| tickets due at once | ${N.toLocaleString('en')} |\n| instances | 2 (JOB_WORKERS=${process.env.JOB_WORKERS ?? 2} each) |\n| time from deadline to last breach | ${seconds.toFixed(1)} s |\n| breaches per second | ${Math.round(N / seconds)} |`,
+  );
   for (const [k, v] of Object.entries(checks)) console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en') : v} |`);
-  const exact = checks['clocks breached'] === N && checks['sla.breached events'] === N && checks['escalations (sla_breach)'] === N && checks['tickets escalated twice or more'] === 0;
+  const exact =
+    checks['clocks breached'] === N &&
+    checks['sla.breached events'] === N &&
+    checks['escalations (sla_breach)'] === N &&
+    checks['tickets escalated twice or more'] === 0;
   console.log(exact ? '\nEvery breach handled exactly once.' : '\nMISMATCH: some breach was missed or handled twice.');
   process.exitCode = exact ? 0 : 1;
 } finally {

@@ -27,11 +27,19 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function admin(sql) {
   const client = new pg.Client({ connectionString: SERVER });
   await client.connect();
-  try { await client.query(sql); } finally { await client.end(); }
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 async function call(method, path, auth, body) {
-  const res = await fetch(`http://127.0.0.1:${PORT}${path}`, { method, headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${PORT}${path}`, {
+    method,
+    headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body && JSON.stringify(body),
+  });
   if (!res.ok && res.status !== 204) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
@@ -42,11 +50,22 @@ const rssOf = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid
 function upload(path, auth) {
   return new Promise((resolve, reject) => {
     const boundary = `----tierdesk${randomUUID()}`;
-    const req = request({ host: '127.0.0.1', port: PORT, method: 'POST', path, headers: { authorization: auth, 'content-type': `multipart/form-data; boundary=${boundary}` } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null'), sha256: hash.digest('hex') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        method: 'POST',
+        path,
+        headers: { authorization: auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null'), sha256: hash.digest('hex') }),
+        );
+      },
+    );
     req.on('error', reject);
     const hash = createHash('sha256');
     const line = Buffer.from('2026-11-25T10:00:00.000Z ERROR [worker-3] request failed: upstream timed out after 30000 ms (retrying)\n');
@@ -68,7 +87,17 @@ function upload(path, auth) {
 
 await admin(`CREATE DATABASE "${DB}"`);
 const server = spawn(process.execPath, ['dist/src/main.js'], {
-  env: { ...process.env, DATABASE_URL: url.toString(), JWT_SECRET: SECRET, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ATTACHMENT_MAX_BYTES: String(SIZE + 1024 * 1024), RATE_LIMIT_PER_MINUTE: '100000' },
+  env: {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    JWT_SECRET: SECRET,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    ATTACHMENT_MAX_BYTES: String(SIZE + 1024 * 1024),
+    RATE_LIMIT_PER_MINUTE: '100000',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 try {
@@ -79,7 +108,12 @@ try {
   const adminToken = token('bench-admin', 'admin');
   const me = await call('GET', '/v1/me', adminToken);
   const tier = await call('POST', '/v1/tiers', adminToken, { name: 'Bench', level: 1 });
-  const ticket = await call('POST', '/v1/tickets', adminToken, { subject: 'Huge log', description: 'attached', tierId: tier.id, requesterId: me.id });
+  const ticket = await call('POST', '/v1/tickets', adminToken, {
+    subject: 'Huge log',
+    description: 'attached',
+    tierId: tier.id,
+    requesterId: me.id,
+  });
   // The first upload (cold: JIT, buffers, pools) and a second one (steady state) are both reported.
   const coldBaseline = rssOf(server.pid);
   let coldPeak = coldBaseline;

@@ -7,10 +7,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const BASELINE = '.dependency-cruiser-known-violations.json';
 const cruise = (outputType) => {
-  const run = spawnSync(process.execPath, ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', '--config', '.dependency-cruiser.cjs', '--output-type', outputType], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+      'src',
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      outputType,
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   if (!run.stdout) throw new Error(`dependency-cruiser failed: ${run.stderr}`);
   return run.stdout;
 };
@@ -29,7 +40,9 @@ const found = violations.map(keyOf);
 const known = new Set(JSON.parse(readFileSync(BASELINE, 'utf8')).map(keyOf));
 const fresh = violations.filter((v) => !known.has(keyOf(v))).map(shown);
 const gone = [...known].filter((v) => !found.includes(v));
-console.log(`dependencies: ${found.length} violation(s), ${found.length - fresh.length} of them known (${BASELINE}); ${gone.length} known one(s) gone`);
+console.log(
+  `dependencies: ${found.length} violation(s), ${found.length - fresh.length} of them known (${BASELINE}); ${gone.length} known one(s) gone`,
+);
 if (gone.length) console.log(`Gone, lock it in with \`npm run deps -- --update\`:\n${gone.map((v) => `  ${v}`).join('\n')}`);
 if (fresh.length) {
   console.error(`New dependency violations:\n${fresh.map((v) => `  ${v}`).join('\n')}`);

@@ -17,15 +17,21 @@ const OUT_DIR = join(__dirname, '..', '..', 'openapi');
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv({ NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(32) });
-  const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: ['error'], abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), {
+    preview: true,
+    logger: ['error'],
+    abortOnError: false,
+  });
   applyRoutePrefix(app);
   const document = buildOpenApiDocument(app);
 
   const resolvers = [...app.get(ModulesContainer).values()]
     .flatMap((module) => [...module.providers.values()])
     .map((wrapper) => wrapper.metatype)
-    .filter((type): type is NonNullable<typeof type> & (new (...args: unknown[]) => unknown) =>
-      typeof type === 'function' && Reflect.hasMetadata(RESOLVER_TYPE_METADATA, type));
+    .filter(
+      (type): type is NonNullable<typeof type> & (new (...args: unknown[]) => unknown) =>
+        typeof type === 'function' && Reflect.hasMetadata(RESOLVER_TYPE_METADATA, type),
+    );
   const builder = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: ['error'], abortOnError: false });
   const schema = await builder.get(GraphQLSchemaFactory).create([...new Set(resolvers)]);
 
@@ -33,7 +39,9 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT_DIR, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
   writeFileSync(join(OUT_DIR, 'schema.gql'), `${printSchema(lexicographicSortSchema(schema))}\n`);
   await Promise.all([app.close(), builder.close()]);
-  console.log(`Wrote openapi/openapi.json (${Object.keys(document.paths).length} paths) and openapi/schema.gql (${resolvers.length} resolvers).`);
+  console.log(
+    `Wrote openapi/openapi.json (${Object.keys(document.paths).length} paths) and openapi/schema.gql (${resolvers.length} resolvers).`,
+  );
 }
 
 main().catch((error: unknown) => {

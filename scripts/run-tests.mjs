@@ -18,7 +18,10 @@ const redisUrl = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
 const redisUp = await new Promise((resolve) => {
   const socket = connect({ host: redisUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(redisUrl.port || 6379), timeout: 1000 });
   const done = (up) => (socket.destroy(), resolve(up));
-  socket.once('connect', () => done(true)).once('timeout', () => done(false)).once('error', () => done(false));
+  socket
+    .once('connect', () => done(true))
+    .once('timeout', () => done(false))
+    .once('error', () => done(false));
 });
 const env = { ...process.env };
 if (!redisUp && process.env.CI !== 'true') {
@@ -28,7 +31,14 @@ if (!redisUp && process.env.CI !== 'true') {
 
 const jest = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    'node_modules/jest/bin/jest.js',
+    '--json',
+    `--outputFile=${resultsFile}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', env },
 );
 

@@ -13,7 +13,11 @@ function main(): void {
   const ttl = Number(args.ttl ?? 3600);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--ttl must be a positive number of seconds');
   const claims = { role, name: args.name, email: args.email, org: args.org };
-  const token = jwt.sign(claims, resolveJwtSecret(AppConfig.fromEnv()), { algorithm: 'HS256', subject: args.sub ?? `dev-${role}`, expiresIn: ttl });
+  const token = jwt.sign(claims, resolveJwtSecret(AppConfig.fromEnv()), {
+    algorithm: 'HS256',
+    subject: args.sub ?? `dev-${role}`,
+    expiresIn: ttl,
+  });
   process.stdout.write(`${token}\n`);
 }
 

@@ -27,7 +27,10 @@ import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[]; embedded?: Promise<EmbeddedPostgres> } = {}): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    extra: { imports?: ModuleMetadata['imports']; entities?: EntityClass[]; embedded?: Promise<EmbeddedPostgres> } = {},
+  ): DynamicModule {
     const loggers = createLoggers(config);
     return {
       module: AppModule,

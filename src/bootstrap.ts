@@ -14,7 +14,16 @@ import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { buildOpenApiDocument, mountDocs } from './docs/openapi.js';
 
 // Headers a browser client may read on cross-origin responses.
-const EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'X-Request-Id',
+  'Idempotent-Replayed',
+  'Retry-After',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
 
 export interface CreateAppOptions {
   /** Extra modules and entities (test fixtures). */
@@ -44,7 +53,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (!options.quiet) app.useLogger(app.get(Logger));
   // Streams only (parts are read as they arrive); the limits are enforced mid-stream by the parser.
   await app.register(multipart as never, {
-    limits: { fileSize: config.attachments.maxBytes, files: config.attachments.maxFiles, parts: config.attachments.maxFiles + 5, fields: 5, fieldSize: 1024 },
+    limits: {
+      fileSize: config.attachments.maxBytes,
+      files: config.attachments.maxFiles,
+      parts: config.attachments.maxFiles + 5,
+      fields: 5,
+      fieldSize: 1024,
+    },
     throwFileSizeLimit: true,
   });
   applyRoutePrefix(app);

@@ -21,7 +21,20 @@ import { UserEntity } from './users/user.entity.js';
  * build) are given this list.
  */
 export const entities = [
-  IdempotencyKeyEntity, OrganizationEntity, UserEntity, ApiKeyEntity,
-  TierEntity, TierMemberEntity, TicketEntity, TicketMessageEntity, TicketEventEntity, OutboxEntity,
-  RoutingRuleEntity, SlaPolicyEntity, SlaClockEntity, EscalationEntity, AttachmentEntity, InfoRequestEntity,
+  IdempotencyKeyEntity,
+  OrganizationEntity,
+  UserEntity,
+  ApiKeyEntity,
+  TierEntity,
+  TierMemberEntity,
+  TicketEntity,
+  TicketMessageEntity,
+  TicketEventEntity,
+  OutboxEntity,
+  RoutingRuleEntity,
+  SlaPolicyEntity,
+  SlaClockEntity,
+  EscalationEntity,
+  AttachmentEntity,
+  InfoRequestEntity,
 ];

@@ -11,7 +11,7 @@ export function printWelcome(config: AppConfig, address: AddressInfo | string | 
       '',
       `Tierdesk is listening on ${base} (${database})`,
       `  REST ${base}/v1   GraphQL ${base}/graphql   API reference ${base}/docs   readiness ${base}/ready`,
-      '  First authenticated call (mints an admin token signed with this server\'s JWT secret):',
+      "  First authenticated call (mints an admin token signed with this server's JWT secret):",
       `    curl -H "Authorization: Bearer $(npm run -s token -- --role admin)" ${base}/v1/me`,
       '',
     ].join('\n') + '\n',

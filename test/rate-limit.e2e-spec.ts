@@ -139,8 +139,10 @@ describeRedis('Rate limiting shared through Redis (e2e)', () => {
       await redis.ping();
     } catch (error) {
       // Not a skip: the runner found Redis (or CI requires it), so its absence now must fail loudly.
-      throw new Error(`These tests need Redis at ${REDIS_URL} and it is unreachable (${cause || (error as Error).message}). Start one: `
-        + 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no');
+      throw new Error(
+        `These tests need Redis at ${REDIS_URL} and it is unreachable (${cause || (error as Error).message}). Start one: ` +
+          'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
+      );
     }
     const options = { ...probeFixture, env: { REDIS_URL, RATE_LIMIT_PER_MINUTE: String(LIMIT) } };
     // One after the other: both create the probe fixture's table at boot.

@@ -26,13 +26,20 @@ describe('Service endpoints (e2e)', () => {
 
   it('GET /metrics → 200 Prometheus text with the request-duration histogram, labelled by route template', async () => {
     await request(t.url).get('/health').expect(200);
-    await request(t.url).get(`/v1/probes/${randomUUID()}`).set(bearer(`svc-${randomUUID()}`)).expect(404);
+    await request(t.url)
+      .get(`/v1/probes/${randomUUID()}`)
+      .set(bearer(`svc-${randomUUID()}`))
+      .expect(404);
     const res = await request(t.url).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
-    expect(res.text).toMatch(/^http_request_duration_seconds_count\{(?=[^}]*method="GET")(?=[^}]*route="\/health")(?=[^}]*status="200")[^}]*\} [1-9]\d*$/m);
+    expect(res.text).toMatch(
+      /^http_request_duration_seconds_count\{(?=[^}]*method="GET")(?=[^}]*route="\/health")(?=[^}]*status="200")[^}]*\} [1-9]\d*$/m,
+    );
     // Ids are not labels (unbounded cardinality): the route template is.
-    expect(res.text).toMatch(/^http_request_duration_seconds_count\{(?=[^}]*route="\/v1\/probes\/:id")(?=[^}]*status="404")[^}]*\} [1-9]\d*$/m);
+    expect(res.text).toMatch(
+      /^http_request_duration_seconds_count\{(?=[^}]*route="\/v1\/probes\/:id")(?=[^}]*status="404")[^}]*\} [1-9]\d*$/m,
+    );
     expect(res.text).not.toMatch(/route="\/v1\/probes\/[0-9a-f]{8}-/);
   });
 
@@ -86,7 +93,11 @@ describe('Service endpoints (e2e)', () => {
       const create = jest.spyOn(app.app.get(ProbeService), 'create');
       const sub = `svc-${randomUUID()}`;
       // With an Idempotency-Key the response is stored after the handler returns: the database must outlive the drain.
-      const slow = request(app.url).post('/v1/probes').set(bearer(sub)).set('Idempotency-Key', randomUUID()).send({ name: 'slow', rank: 1, delayMs: 800 });
+      const slow = request(app.url)
+        .post('/v1/probes')
+        .set(bearer(sub))
+        .set('Idempotency-Key', randomUUID())
+        .send({ name: 'slow', rank: 1, delayMs: 800 });
       const response = slow.then((r) => r);
       while (create.mock.calls.length === 0) await sleep(10);
       const closing = app.close();

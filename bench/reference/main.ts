@@ -2,7 +2,20 @@
 // it writes, in one transaction) served by a bare NestJS + Fastify + pg handler: no auth, no ORM, no validation, no logging. Its throughput is "the practical ceiling on this machine".
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Injectable, Module, NotFoundException, type OnApplicationShutdown, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Injectable,
+  Module,
+  NotFoundException,
+  type OnApplicationShutdown,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
@@ -28,18 +41,42 @@ type Row = Record<string, unknown>;
 /** The JSON shape of Tierdesk's toTicket, same key order; Dates serialize as ISO strings. */
 function toTicket(t: Row) {
   return {
-    id: t.id, number: t.number, subject: t.subject, description: t.description, status: t.status, priority: t.priority, type: t.type,
-    channel: t.channel, requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId,
-    tags: t.tags, customFields: t.customFields,
-    sla: { policyId: t.slaPolicyId, firstResponseDueAt: t.firstResponseDueAt, resolutionDueAt: t.resolutionDueAt, firstRespondedAt: t.firstRespondedAt, breached: t.slaBreached },
-    escalationLevel: t.escalationLevel, followUpOfId: t.followUpOfId, createdAt: t.createdAt, updatedAt: t.updatedAt,
-    solvedAt: t.solvedAt, closedAt: t.closedAt, version: t.version,
+    id: t.id,
+    number: t.number,
+    subject: t.subject,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    type: t.type,
+    channel: t.channel,
+    requesterId: t.requesterId,
+    organizationId: t.organizationId,
+    tierId: t.tierId,
+    assigneeId: t.assigneeId,
+    tags: t.tags,
+    customFields: t.customFields,
+    sla: {
+      policyId: t.slaPolicyId,
+      firstResponseDueAt: t.firstResponseDueAt,
+      resolutionDueAt: t.resolutionDueAt,
+      firstRespondedAt: t.firstRespondedAt,
+      breached: t.slaBreached,
+    },
+    escalationLevel: t.escalationLevel,
+    followUpOfId: t.followUpOfId,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    solvedAt: t.solvedAt,
+    closedAt: t.closedAt,
+    version: t.version,
   };
 }
 
 /** Same opaque cursor as Tierdesk (src/common/pagination/cursor.ts): base64url JSON of [slaDueAt ISO | 'infinity', id]. */
 const encodeCursor = (row: Row) =>
-  Buffer.from(JSON.stringify([row.slaDueAt instanceof Date ? row.slaDueAt.toISOString() : 'infinity', row.id]), 'utf8').toString('base64url');
+  Buffer.from(JSON.stringify([row.slaDueAt instanceof Date ? row.slaDueAt.toISOString() : 'infinity', row.id]), 'utf8').toString(
+    'base64url',
+  );
 const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
 
 @Injectable()
@@ -83,7 +120,10 @@ class TicketsController {
 // A ticket create writes what Tierdesk's does, in one transaction: the idempotency record (claimed, then its response),
 // the ticket (in the first line, its SLA columns set), its audit event and outbox row, both SLA clocks and their four
 // deadline jobs. What is looked up once (the entry tier, the normal-priority policy, the requester) is not a row written.
-const CLAIM = { name: 'ref_claim', text: `INSERT INTO idempotency_key (scope, key, fingerprint, "lockedUntil", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 minute', now() + interval '1 day')` };
+const CLAIM = {
+  name: 'ref_claim',
+  text: `INSERT INTO idempotency_key (scope, key, fingerprint, "lockedUntil", "expiresAt") VALUES ($1, $2, $3, now() + interval '1 minute', now() + interval '1 day')`,
+};
 const INSERT_TICKET = {
   name: 'ref_insert_ticket',
   text: `INSERT INTO ticket (id, subject, description, "requesterId", "organizationId", "tierId", "escalationLevel", "searchPublicText",
@@ -105,11 +145,18 @@ const INSERT_JOBS = {
   name: 'ref_insert_jobs',
   text: `INSERT INTO pgboss.job (name, data, start_after) SELECT 'sla-deadline', d, s FROM unnest($1::jsonb[], $2::timestamptz[]) AS j(d, s)`,
 };
-const COMPLETE = { name: 'ref_complete', text: `UPDATE idempotency_key SET "responseStatus" = 201, "responseBody" = $3 WHERE scope = $1 AND key = $2` };
+const COMPLETE = {
+  name: 'ref_complete',
+  text: `UPDATE idempotency_key SET "responseStatus" = 201, "responseBody" = $3 WHERE scope = $1 AND key = $2`,
+};
 
 @Controller('v1/tickets')
 class CreateController {
-  private fixed?: Promise<{ tierId: string; policy: { id: string; firstResponseMinutes: number; resolutionMinutes: number }; requester: { id: string; organizationId: string | null } }>;
+  private fixed?: Promise<{
+    tierId: string;
+    policy: { id: string; firstResponseMinutes: number; resolutionMinutes: number };
+    requester: { id: string; organizationId: string | null };
+  }>;
 
   constructor(private readonly db: Db) {}
 
@@ -128,16 +175,53 @@ class CreateController {
       const now = Date.now();
       const firstDue = new Date(now + policy.firstResponseMinutes * minute);
       const resolutionDue = new Date(now + policy.resolutionMinutes * minute);
-      const { rows } = await client.query({ ...INSERT_TICKET, values: [id, body.subject, body.description, requester.id, requester.organizationId, tierId, policy.id, firstDue, resolutionDue] });
+      const { rows } = await client.query({
+        ...INSERT_TICKET,
+        values: [id, body.subject, body.description, requester.id, requester.organizationId, tierId, policy.id, firstDue, resolutionDue],
+      });
       const ticket = toTicket(rows[0]);
       const t = rows[0];
-      const snapshot = { number: t.number, subject: t.subject, status: t.status, priority: t.priority, type: t.type, channel: t.channel, requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId, tags: t.tags };
+      const snapshot = {
+        number: t.number,
+        subject: t.subject,
+        status: t.status,
+        priority: t.priority,
+        type: t.type,
+        channel: t.channel,
+        requesterId: t.requesterId,
+        organizationId: t.organizationId,
+        tierId: t.tierId,
+        assigneeId: t.assigneeId,
+        tags: t.tags,
+      };
       await client.query({ ...INSERT_EVENT, values: [v7(), id, requester.id, JSON.stringify(snapshot)] });
       const [first, resolution] = [v7(), v7()];
       const warn = (minutes: number) => new Date(now + minutes * minute * 0.8);
-      await client.query({ ...INSERT_CLOCKS, values: [first, resolution, id, policy.id, policy.firstResponseMinutes, firstDue, warn(policy.firstResponseMinutes), policy.resolutionMinutes, resolutionDue, warn(policy.resolutionMinutes)] });
-      const jobs = [[first, 'warning', warn(policy.firstResponseMinutes)], [first, 'breach', firstDue], [resolution, 'warning', warn(policy.resolutionMinutes)], [resolution, 'breach', resolutionDue]] as const;
-      await client.query({ ...INSERT_JOBS, values: [jobs.map(([clockId, kind, at]) => JSON.stringify({ clockId, kind, at: at.toISOString() })), jobs.map(([, , at]) => at)] });
+      await client.query({
+        ...INSERT_CLOCKS,
+        values: [
+          first,
+          resolution,
+          id,
+          policy.id,
+          policy.firstResponseMinutes,
+          firstDue,
+          warn(policy.firstResponseMinutes),
+          policy.resolutionMinutes,
+          resolutionDue,
+          warn(policy.resolutionMinutes),
+        ],
+      });
+      const jobs = [
+        [first, 'warning', warn(policy.firstResponseMinutes)],
+        [first, 'breach', firstDue],
+        [resolution, 'warning', warn(policy.resolutionMinutes)],
+        [resolution, 'breach', resolutionDue],
+      ] as const;
+      await client.query({
+        ...INSERT_JOBS,
+        values: [jobs.map(([clockId, kind, at]) => JSON.stringify({ clockId, kind, at: at.toISOString() })), jobs.map(([, , at]) => at)],
+      });
       await client.query({ ...COMPLETE, values: [scope, idempotencyKey, JSON.stringify(ticket)] });
       await client.query('COMMIT');
       return ticket;
@@ -153,7 +237,9 @@ class CreateController {
     const one = async (sql: string) => (await this.db.pool.query(sql)).rows[0];
     return {
       tierId: (await one(`SELECT id FROM tier ORDER BY level, "createdAt", id LIMIT 1`)).id as string,
-      policy: await one(`SELECT id, "firstResponseMinutes", "resolutionMinutes" FROM sla_policy WHERE priority = 'normal' AND "tierId" IS NULL LIMIT 1`),
+      policy: await one(
+        `SELECT id, "firstResponseMinutes", "resolutionMinutes" FROM sla_policy WHERE priority = 'normal' AND "tierId" IS NULL LIMIT 1`,
+      ),
       requester: await one(`SELECT id, "organizationId" FROM user_account WHERE role = 'customer' ORDER BY "externalId" LIMIT 1`),
     };
   }

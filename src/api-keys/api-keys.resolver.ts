@@ -36,7 +36,16 @@ export class ApiKeysResolver {
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<CreatedApiKey> {
     // The secret is in the first response only: a replay answers it as null (only its hash is kept).
-    return this.idempotency.mutation(actor, 'createApiKey', input, idempotencyKey, (a) => this.service.create(a, input), ({ key, secret }) => ({ ...toApiKey(key), secret }), reviveDates, ['secret']);
+    return this.idempotency.mutation(
+      actor,
+      'createApiKey',
+      input,
+      idempotencyKey,
+      (a) => this.service.create(a, input),
+      ({ key, secret }) => ({ ...toApiKey(key), secret }),
+      reviveDates,
+      ['secret'],
+    );
   }
 
   @Mutation(() => ApiKey, { description: 'Admin only; immediate and final.' })
@@ -46,7 +55,12 @@ export class ApiKeysResolver {
   }
 }
 
-
 function reviveDates(k: CreatedApiKey): CreatedApiKey {
-  return { ...k, createdAt: new Date(k.createdAt), expiresAt: dateOrNull(k.expiresAt), lastUsedAt: dateOrNull(k.lastUsedAt), revokedAt: dateOrNull(k.revokedAt) };
+  return {
+    ...k,
+    createdAt: new Date(k.createdAt),
+    expiresAt: dateOrNull(k.expiresAt),
+    lastUsedAt: dateOrNull(k.lastUsedAt),
+    revokedAt: dateOrNull(k.revokedAt),
+  };
 }

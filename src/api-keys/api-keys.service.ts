@@ -70,10 +70,18 @@ export class ApiKeysService {
     return writeTransaction(this.dataSource, actor, async (em) => {
       const id = newId();
       const identity = await this.users.createServiceIdentity(em, id, input.name, input.role);
-      const key = await em.save(em.create(ApiKeyEntity, {
-        id, name: input.name, role: input.role, prefix: secret.slice(0, 12), secretHash: hashOf(secret),
-        userId: identity.id, createdById: actor.id, expiresAt: input.expiresAt ?? null,
-      }));
+      const key = await em.save(
+        em.create(ApiKeyEntity, {
+          id,
+          name: input.name,
+          role: input.role,
+          prefix: secret.slice(0, 12),
+          secretHash: hashOf(secret),
+          userId: identity.id,
+          createdById: actor.id,
+          expiresAt: input.expiresAt ?? null,
+        }),
+      );
       return { key, secret };
     });
   }
@@ -90,7 +98,11 @@ export class ApiKeysService {
     const stamp = this.cache.stamp();
     let key = trusted ? this.cache.get(`hash:${hash}`) : undefined;
     if (!key) {
-      const row = await this.keyWithUser().where('k."secretHash" = :hash', { hash }).andWhere('k."revokedAt" IS NULL').andWhere('u.active').getOne();
+      const row = await this.keyWithUser()
+        .where('k."secretHash" = :hash', { hash })
+        .andWhere('k."revokedAt" IS NULL')
+        .andWhere('u.active')
+        .getOne();
       if (!row) {
         this.unknown.set(hash, true);
         return null;
@@ -109,7 +121,11 @@ export class ApiKeysService {
     const stamp = this.cache.stamp();
     let key = trusted ? this.cache.get(`id:${keyId}`) : undefined;
     if (!key) {
-      const row = await this.keyWithUser().where('k.id = :keyId', { keyId }).andWhere('k."revokedAt" IS NULL').andWhere('u.active').getOne();
+      const row = await this.keyWithUser()
+        .where('k.id = :keyId', { keyId })
+        .andWhere('k."revokedAt" IS NULL')
+        .andWhere('u.active')
+        .getOne();
       if (!row) return null;
       key = cachedKeyOf(row);
       if (trusted) this.cache.set(stamp, `id:${keyId}`, key);
@@ -118,7 +134,10 @@ export class ApiKeysService {
   }
 
   private keyWithUser() {
-    return this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k').innerJoinAndMapOne('k.user', UserEntity, 'u', 'u.id = k."userId"');
+    return this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .innerJoinAndMapOne('k.user', UserEntity, 'u', 'u.id = k."userId"');
   }
 
   // The last-used time is informational: written at most once a minute per key, after the response, never awaited.

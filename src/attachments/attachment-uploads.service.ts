@@ -67,27 +67,50 @@ export class AttachmentUploads {
       failpoint('attachments.after-bytes');
       let writer: CarriesUnitOfWork = actor;
       if (once) {
-        const fingerprint = IdempotencyService.fingerprint('POST', once.path, stored.map((s) => ({ filename: reserved.get(s.storageKey)!.filename, sha256: s.sha256, size: s.size })));
+        const fingerprint = IdempotencyService.fingerprint(
+          'POST',
+          once.path,
+          stored.map((s) => ({ filename: reserved.get(s.storageKey)!.filename, sha256: s.sha256, size: s.size })),
+        );
         const claim = await this.idempotency.claim(actor.scope, once.key, fingerprint);
         if (claim.kind === 'replay') {
           await this.discard([...reserved.values()]); // the first request's files answer; these bytes are the same
           return { replay: claim.response };
         }
         claimed = true;
-        writer = { unitOfWork: { beforeCommit: (em, rows) => this.idempotency.complete(actor.scope, once.key, { status: 201, body: toUploadResponse(rows as AttachmentEntity[]), headers: {} }, em) } };
+        writer = {
+          unitOfWork: {
+            beforeCommit: (em, rows) =>
+              this.idempotency.complete(
+                actor.scope,
+                once.key,
+                { status: 201, body: toUploadResponse(rows as AttachmentEntity[]), headers: {} },
+                em,
+              ),
+          },
+        };
       }
       const rows = await writeTransaction(this.dataSource, writer, async (em) => {
         const locked = await em.findOneOrFail(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
         const created: AttachmentEntity[] = [];
         for (const s of stored) {
           const row = Object.assign(reserved.get(s.storageKey)!, { status: 'stored', size: String(s.size), sha256: s.sha256 });
-          const { affected } = await em.update(AttachmentEntity, { id: row.id, status: 'pending' }, { status: row.status, size: row.size, sha256: row.sha256 });
+          const { affected } = await em.update(
+            AttachmentEntity,
+            { id: row.id, status: 'pending' },
+            { status: row.status, size: row.size, sha256: row.sha256 },
+          );
           // The sweep took a row pending for longer than its cut-off (and maybe the bytes with it).
-          if (affected !== 1) throw new DomainError('CONFLICT', 'The upload took too long and was discarded; send it again', [{ field: 'file', message: `${row.filename} was discarded` }]);
+          if (affected !== 1)
+            throw new DomainError('CONFLICT', 'The upload took too long and was discarded; send it again', [
+              { field: 'file', message: `${row.filename} was discarded` },
+            ]);
           created.push(row);
           // A staff upload may be meant for an internal note: its name reaches customers only once a public message carries it.
           await this.events.record(em, locked, {
-            type: 'ticket.attachment_added', actorId: actor.id, internal: isStaff(actor),
+            type: 'ticket.attachment_added',
+            actorId: actor.id,
+            internal: isStaff(actor),
             after: { attachmentId: row.id, filename: row.filename, kind: row.kind, size: s.size },
           });
         }
@@ -103,7 +126,12 @@ export class AttachmentUploads {
   }
 
   /** Streams each `file` part to storage behind its pending row. */
-  private async store(actor: Actor, ticketId: string, parts: AsyncIterable<UploadPart>, reserved: Map<string, AttachmentEntity>): Promise<StoredFile[]> {
+  private async store(
+    actor: Actor,
+    ticketId: string,
+    parts: AsyncIterable<UploadPart>,
+    reserved: Map<string, AttachmentEntity>,
+  ): Promise<StoredFile[]> {
     const { maxBytes, maxDecompressedBytes } = this.config.attachments;
     const stored: StoredFile[] = [];
     for await (const part of parts) {
@@ -112,11 +140,13 @@ export class AttachmentUploads {
         throw DomainError.validation([{ field: part.fieldname, message: 'only parts named "file" are accepted' }]);
       }
       const filename = sanitizeFilename(part.filename);
-      stored.push(await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes }, async (inspection) => {
-        const row = await this.reserve(actor, ticketId, filename, inspection);
-        reserved.set(row.storageKey, row);
-        return row.storageKey;
-      }));
+      stored.push(
+        await storeFile(this.storage, part.file, filename, part.mimetype, { maxBytes, maxDecompressedBytes }, async (inspection) => {
+          const row = await this.reserve(actor, ticketId, filename, inspection);
+          reserved.set(row.storageKey, row);
+          return row.storageKey;
+        }),
+      );
     }
     if (stored.length === 0) throw DomainError.validation([{ field: 'file', message: 'send at least one part named "file"' }]);
     return stored;
@@ -125,8 +155,20 @@ export class AttachmentUploads {
   private async reserve(actor: Actor, ticketId: string, filename: string, inspection: Inspection): Promise<AttachmentEntity> {
     const repository = this.dataSource.getRepository(AttachmentEntity);
     const row = repository.create({
-      id: newId(), ticketId, uploaderId: actor.id, filename, contentType: inspection.contentType, size: '0', sha256: '', kind: inspection.kind,
-      width: inspection.width, height: inspection.height, storageKey: newId(), status: 'pending', messageId: null, infoRequestId: null,
+      id: newId(),
+      ticketId,
+      uploaderId: actor.id,
+      filename,
+      contentType: inspection.contentType,
+      size: '0',
+      sha256: '',
+      kind: inspection.kind,
+      width: inspection.width,
+      height: inspection.height,
+      storageKey: newId(),
+      status: 'pending',
+      messageId: null,
+      infoRequestId: null,
     });
     await repository.insert(row); // committed on its own: a crash from here on leaves a row the sweep finds
     return row;
@@ -142,11 +184,12 @@ export class AttachmentUploads {
     const ids = rows.map((r) => r.id);
     try {
       await this.dataSource.query(`DELETE FROM attachment WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
-      const left = new Set((await this.dataSource.query(`SELECT id FROM attachment WHERE id = ANY($1::uuid[])`, [ids])).map((r: { id: string }) => r.id));
+      const left = new Set(
+        (await this.dataSource.query(`SELECT id FROM attachment WHERE id = ANY($1::uuid[])`, [ids])).map((r: { id: string }) => r.id),
+      );
       await Promise.all(rows.filter((r) => !left.has(r.id)).map((r) => this.storage.delete(r.storageKey).catch(() => undefined)));
     } catch {
       return; // the database is out of reach: the sweep removes the pending rows and their bytes later
     }
   }
-
 }

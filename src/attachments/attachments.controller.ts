@@ -32,13 +32,25 @@ export class AttachmentsController {
   @Roles('customer', 'agent', 'admin')
   @ApiOperation({
     summary: 'Upload screenshots, logs, documents',
-    description: 'multipart/form-data with one or more `file` parts, streamed to storage. Type sniffed from the bytes (415 outside the allow-list), ATTACHMENT_MAX_BYTES per file (413). One file → the attachment; several → `{ data: [...] }`. Attach to a message with `attachmentIds`.',
+    description:
+      'multipart/form-data with one or more `file` parts, streamed to storage. Type sniffed from the bytes (415 outside the allow-list), ATTACHMENT_MAX_BYTES per file (413). One file → the attachment; several → `{ data: [...] }`. Attach to a message with `attachmentIds`.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'array', maxItems: 100, items: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'array', maxItems: 100, items: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } } },
+    },
+  })
   @IdempotentInService()
   @ApiCreatedResponse({ schema: { oneOf: [{ $ref: '#/components/schemas/Attachment' }, { $ref: '#/components/schemas/AttachmentList' }] } })
-  async upload(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async upload(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one or more "file" parts');
     const key = request.headers['idempotency-key'];
     const once = key === undefined ? undefined : { key: Array.isArray(key) ? key.join(',') : key, path: request.url };
@@ -59,7 +71,10 @@ export class AttachmentsController {
 
   @Get('attachments/:id')
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Attachment metadata', description: '404 unless the caller may see the ticket and the message the file belongs to.' })
+  @ApiOperation({
+    summary: 'Attachment metadata',
+    description: '404 unless the caller may see the ticket and the message the file belongs to.',
+  })
   @ApiOkResponse({ type: Attachment })
   async get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<Attachment> {
     return toAttachment(await this.attachments.findOne(actor, id));
@@ -67,10 +82,18 @@ export class AttachmentsController {
 
   @Get('attachments/:id/content')
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Download the bytes', description: 'Always as a download (Content-Disposition: attachment, nosniff); `Range: bytes=a-b` → 206.' })
+  @ApiOperation({
+    summary: 'Download the bytes',
+    description: 'Always as a download (Content-Disposition: attachment, nosniff); `Range: bytes=a-b` → 206.',
+  })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary', maxLength: 5_368_709_120 } })
-  async content(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async content(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const meta = await this.attachments.findOne(actor, id);
     const size = Number(meta.size);
     const etag = `"${meta.sha256}"`;
@@ -86,7 +109,10 @@ export class AttachmentsController {
     const range = parseRange(request.headers.range, size);
     const { body } = await this.attachments.content(actor, id, range ?? undefined);
     if (range) {
-      reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', range.end - range.start + 1);
+      reply
+        .status(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
+        .header('Content-Length', range.end - range.start + 1);
     } else {
       reply.status(200).header('Content-Length', size);
     }
@@ -100,9 +126,15 @@ export class AttachmentsController {
   @ApiQuery({ name: 'lines', required: false, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 200 } })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', maxLength: 1_048_576 } })
-  async preview(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query('lines') lines: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async preview(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Query('lines') lines: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const count = lines === undefined ? 200 : Number(lines);
-    if (!Number.isInteger(count) || count < 1 || count > 1000) throw DomainError.validation([{ field: 'lines', message: 'lines must be an integer from 1 to 1000' }]);
+    if (!Number.isInteger(count) || count < 1 || count > 1000)
+      throw DomainError.validation([{ field: 'lines', message: 'lines must be an integer from 1 to 1000' }]);
     const text = await this.attachments.preview(actor, id, count);
     return void reply
       .header('Content-Type', 'text/plain; charset=utf-8')

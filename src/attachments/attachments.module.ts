@@ -39,13 +39,21 @@ export class AttachmentsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Uploads never attached to a message or answer are removed after the TTL; one replica runs each sweep.
-    this.jobs.register(ATTACHMENT_GC_QUEUE, async () => {
-      const cutoff = new Date(Date.now() - this.config.attachments.unattachedTtlHours * 3_600_000);
-      while ((await this.attachments.collectUnattached(cutoff)) > 0);
-    }, { cron: '*/10 * * * *' });
+    this.jobs.register(
+      ATTACHMENT_GC_QUEUE,
+      async () => {
+        const cutoff = new Date(Date.now() - this.config.attachments.unattachedTtlHours * 3_600_000);
+        while ((await this.attachments.collectUnattached(cutoff)) > 0);
+      },
+      { cron: '*/10 * * * *' },
+    );
     // What interrupted uploads left (a crash mid-upload): listing the whole storage is costly, so hourly.
-    this.jobs.register(ATTACHMENT_SWEEP_QUEUE, async () => {
-      await this.attachments.sweep(new Date(Date.now() - sweepAgeMs(this.config.attachments)));
-    }, { cron: '30 * * * *' });
+    this.jobs.register(
+      ATTACHMENT_SWEEP_QUEUE,
+      async () => {
+        await this.attachments.sweep(new Date(Date.now() - sweepAgeMs(this.config.attachments)));
+      },
+      { cron: '30 * * * *' },
+    );
   }
 }

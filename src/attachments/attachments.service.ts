@@ -13,7 +13,6 @@ import { TicketEntity } from '../tickets/ticket.entity.js';
 import { AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
 import { AttachmentStorage, type ByteRange } from './storage/attachment-storage.js';
 
-
 export const ATTACHMENT_KEYSET: KeysetColumn<AttachmentEntity>[] = [
   { expression: 'a."createdAt"', direction: 'ASC', value: (a) => a.createdAt.toISOString(), cast: '::timestamptz' },
   { expression: 'a.id', direction: 'ASC', value: (a) => a.id, cast: '::uuid' },
@@ -37,16 +36,23 @@ export class AttachmentsService {
 
   async findOne(actor: Actor, id: string): Promise<AttachmentEntity> {
     const attachment = await this.dataSource.getRepository(AttachmentEntity).findOneBy({ id, status: 'stored' });
-    if (!attachment || !(await this.visibleTo(actor, await this.access.scopeOf(actor), [attachment])).length) throw DomainError.notFound('Attachment');
+    if (!attachment || !(await this.visibleTo(actor, await this.access.scopeOf(actor), [attachment])).length)
+      throw DomainError.notFound('Attachment');
     return attachment;
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<AttachmentEntity>> {
     await this.access.findVisible(actor, ticketId);
-    const qb = this.dataSource.getRepository(AttachmentEntity).createQueryBuilder('a').where('a."ticketId" = :ticketId', { ticketId }).andWhere(`a.status = 'stored'`);
+    const qb = this.dataSource
+      .getRepository(AttachmentEntity)
+      .createQueryBuilder('a')
+      .where('a."ticketId" = :ticketId', { ticketId })
+      .andWhere(`a.status = 'stored'`);
     if (!isStaff(actor)) {
-      qb.leftJoin('ticket_message', 'm', 'm.id = a."messageId"')
-        .andWhere(`(m.visibility = 'public' OR a."infoRequestId" IS NOT NULL OR (a."messageId" IS NULL AND a."uploaderId" = :me))`, { me: actor.id });
+      qb.leftJoin('ticket_message', 'm', 'm.id = a."messageId"').andWhere(
+        `(m.visibility = 'public' OR a."infoRequestId" IS NOT NULL OR (a."messageId" IS NULL AND a."uploaderId" = :me))`,
+        { me: actor.id },
+      );
     }
     return paginate(qb, ATTACHMENT_KEYSET, page);
   }
@@ -60,7 +66,10 @@ export class AttachmentsService {
   /** The last `lines` lines of a text log, read from the end of the file (at most 1 MiB of it). */
   async preview(actor: Actor, id: string, lines: number): Promise<string> {
     const attachment = await this.findOne(actor, id);
-    if (attachment.kind !== 'log') throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Only text logs have a preview', [{ field: 'id', message: `a ${attachment.kind}, not a log` }]);
+    if (attachment.kind !== 'log')
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Only text logs have a preview', [
+        { field: 'id', message: `a ${attachment.kind}, not a log` },
+      ]);
     const size = Number(attachment.size);
     if (size === 0) return '';
     const start = Math.max(0, size - PREVIEW_MAX_BYTES);
@@ -81,7 +90,14 @@ export class AttachmentsService {
   }
 
   /** Same for an information-request answer; `kinds` restricts what the item accepts (a log item refuses a PNG). */
-  async attachToInfoRequest(em: EntityManager, actor: Actor, ticketId: string, infoRequestId: string, ids: string[], kinds: AttachmentKind[] | null): Promise<void> {
+  async attachToInfoRequest(
+    em: EntityManager,
+    actor: Actor,
+    ticketId: string,
+    infoRequestId: string,
+    ids: string[],
+    kinds: AttachmentKind[] | null,
+  ): Promise<void> {
     await this.claim(em, actor, ticketId, ids, 'attachmentIds', { infoRequestId }, kinds);
   }
 
@@ -91,8 +107,12 @@ export class AttachmentsService {
    */
   async assertHandoffFiles(em: EntityManager, ticketId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const found = new Set((await em.find(AttachmentEntity, { where: { id: In(ids), ticketId, status: 'stored' }, select: { id: true } })).map((a) => a.id));
-    const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `handoff.attachmentIds[${i}]`, message: `${id} is not a file of this ticket` }]));
+    const found = new Set(
+      (await em.find(AttachmentEntity, { where: { id: In(ids), ticketId, status: 'stored' }, select: { id: true } })).map((a) => a.id),
+    );
+    const errors = ids.flatMap((id, i) =>
+      found.has(id) ? [] : [{ field: `handoff.attachmentIds[${i}]`, message: `${id} is not a file of this ticket` }],
+    );
     if (errors.length) throw DomainError.validation(errors);
   }
 
@@ -130,7 +150,10 @@ export class AttachmentsService {
     for await (const page of this.storage.list()) {
       const old = page.filter((o) => o.writtenAt < cutoff).map((o) => o.key);
       if (old.length === 0) continue;
-      const rows: { storageKey: string }[] = await this.dataSource.query(`SELECT "storageKey" FROM attachment WHERE "storageKey" = ANY($1::text[])`, [old]);
+      const rows: { storageKey: string }[] = await this.dataSource.query(
+        `SELECT "storageKey" FROM attachment WHERE "storageKey" = ANY($1::text[])`,
+        [old],
+      );
       const named = new Set(rows.map((r) => r.storageKey));
       for (const key of old.filter((k) => !named.has(k))) {
         await this.storage.delete(key);
@@ -149,7 +172,11 @@ export class AttachmentsService {
     const messageIds = [...new Set(rows.map((a) => a.messageId).filter((m): m is string => m !== null))];
     const internal = new Set<string>(
       !isStaff(actor) && messageIds.length
-        ? (await this.dataSource.query(`SELECT id FROM ticket_message WHERE id = ANY($1::uuid[]) AND visibility = 'internal'`, [messageIds])).map((m: { id: string }) => m.id)
+        ? (
+            await this.dataSource.query(`SELECT id FROM ticket_message WHERE id = ANY($1::uuid[]) AND visibility = 'internal'`, [
+              messageIds,
+            ])
+          ).map((m: { id: string }) => m.id)
         : [],
     );
     return rows.filter((a) => {
@@ -176,16 +203,28 @@ export class AttachmentsService {
     return keys.length;
   }
 
-  private async claim(em: EntityManager, actor: Actor, ticketId: string, ids: string[], field: string, link: Partial<AttachmentEntity>, kinds: AttachmentKind[] | null = null): Promise<void> {
+  private async claim(
+    em: EntityManager,
+    actor: Actor,
+    ticketId: string,
+    ids: string[],
+    field: string,
+    link: Partial<AttachmentEntity>,
+    kinds: AttachmentKind[] | null = null,
+  ): Promise<void> {
     if (ids.length === 0) return;
     const rows = await em.find(AttachmentEntity, { where: { id: In(ids), status: 'stored' }, lock: { mode: 'pessimistic_write' } });
     const errors: FieldError[] = [];
     ids.forEach((id, i) => {
       const row = rows.find((a) => a.id === id);
-      const problem = !row || row.ticketId !== ticketId || row.uploaderId !== actor.id ? 'is not an upload of yours on this ticket'
-        : row.messageId || row.infoRequestId ? 'is already attached'
-        : kinds && !kinds.includes(row.kind) ? `is a ${row.kind}; this item takes ${kinds.join(' or ')}`
-        : null;
+      const problem =
+        !row || row.ticketId !== ticketId || row.uploaderId !== actor.id
+          ? 'is not an upload of yours on this ticket'
+          : row.messageId || row.infoRequestId
+            ? 'is already attached'
+            : kinds && !kinds.includes(row.kind)
+              ? `is a ${row.kind}; this item takes ${kinds.join(' or ')}`
+              : null;
       if (problem) errors.push({ field: `${field}[${i}]`, message: `${id} ${problem}` });
     });
     if (errors.length) throw DomainError.validation(errors);

@@ -30,10 +30,20 @@ const BINARY: Record<string, { kind: AttachmentKind; extensions: string[]; compr
 // served with nosniff it cannot run in the browser, but saved as `.html`, `.hta`, `.bat` or `.ps1` it runs on a
 // double-click. Nothing opens a file without an extension, and syslog-style names (`messages`, `dmesg`) are common.
 const TEXT: Record<string, string> = {
-  '': 'text/plain; charset=utf-8', log: 'text/plain; charset=utf-8', txt: 'text/plain; charset=utf-8', csv: 'text/csv; charset=utf-8',
-  json: 'application/json', har: 'application/json', ndjson: 'application/x-ndjson', jsonl: 'application/x-ndjson',
+  '': 'text/plain; charset=utf-8',
+  log: 'text/plain; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+  har: 'application/json',
+  ndjson: 'application/x-ndjson',
+  jsonl: 'application/x-ndjson',
 };
-const TEXT_NAMES = Object.keys(TEXT).filter(Boolean).map((e) => `.${e}`).join(', ') + ' or have no extension';
+const TEXT_NAMES =
+  Object.keys(TEXT)
+    .filter(Boolean)
+    .map((e) => `.${e}`)
+    .join(', ') + ' or have no extension';
 // Markup a browser would render or run: refused even though it is text.
 const MARKUP = /^\s*(<!doctype\s+html|<html|<head|<body|<script|<svg|<\?xml|<iframe|<object)/i;
 
@@ -49,11 +59,22 @@ export async function inspect(head: Buffer, filename: string, declaredType: stri
     const allowed = BINARY[sniffed.mime];
     if (!allowed) throw unsupported(`${sniffed.mime} files are not accepted`);
     if (ext && !allowed.extensions.includes(ext)) throw unsupported(`The content is ${sniffed.mime} but the name says .${ext}`);
-    if (declared && declared !== 'application/octet-stream' && declared !== sniffed.mime && !(sniffed.mime === 'application/gzip' && declared === 'application/x-gzip')) {
+    if (
+      declared &&
+      declared !== 'application/octet-stream' &&
+      declared !== sniffed.mime &&
+      !(sniffed.mime === 'application/gzip' && declared === 'application/x-gzip')
+    ) {
       throw unsupported(`The content is ${sniffed.mime} but was sent as ${declared}`);
     }
     const size = allowed.kind === 'image' ? dimensions(head) : null;
-    return { contentType: sniffed.mime, kind: allowed.kind, compressed: allowed.compressed ?? null, width: size?.width ?? null, height: size?.height ?? null };
+    return {
+      contentType: sniffed.mime,
+      kind: allowed.kind,
+      compressed: allowed.compressed ?? null,
+      width: size?.width ?? null,
+      height: size?.height ?? null,
+    };
   }
   if (!isText(head)) throw unsupported('Unrecognised binary content');
   if (MARKUP.test(head.toString('utf8', 0, 1024))) throw unsupported('HTML, SVG and XML documents are not accepted');

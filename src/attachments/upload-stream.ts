@@ -28,7 +28,12 @@ export type Reserve = (inspection: Inspection) => Promise<string>;
  * stays stored (what `reserve` recorded is the caller's to undo).
  */
 export async function storeFile(
-  storage: AttachmentStorage, file: Readable, filename: string, declaredType: string | undefined, limits: UploadLimits, reserve: Reserve,
+  storage: AttachmentStorage,
+  file: Readable,
+  filename: string,
+  declaredType: string | undefined,
+  limits: UploadLimits,
+  reserve: Reserve,
 ): Promise<StoredFile> {
   const source = file[Symbol.asyncIterator]();
   const { head, ended } = await readHead(source);
@@ -98,7 +103,10 @@ function inflationGuard(format: 'gzip' | 'zip', limit: number): Transform {
   let failure: Error | null = null;
   const count = (chunk: Buffer) => {
     inflated += chunk.length;
-    if (inflated > limit && !failure) failure = new DomainError('PAYLOAD_TOO_LARGE', `The archive expands past ${limit} bytes`, [{ field: 'file', message: 'archive expands too far' }]);
+    if (inflated > limit && !failure)
+      failure = new DomainError('PAYLOAD_TOO_LARGE', `The archive expands past ${limit} bytes`, [
+        { field: 'file', message: 'archive expands too far' },
+      ]);
   };
   const inflater: Writable = format === 'gzip' ? createGunzip() : ParseZip();
   if (format === 'gzip') (inflater as Transform).on('data', count);
@@ -117,9 +125,13 @@ function inflationGuard(format: 'gzip' | 'zip', limit: number): Transform {
 }
 
 function corrupt(error: Error): DomainError {
-  return new DomainError('UNSUPPORTED_MEDIA_TYPE', `The archive is corrupt: ${error.message}`, [{ field: 'file', message: 'corrupt archive' }]);
+  return new DomainError('UNSUPPORTED_MEDIA_TYPE', `The archive is corrupt: ${error.message}`, [
+    { field: 'file', message: 'corrupt archive' },
+  ]);
 }
 
 function tooLarge(max: number): DomainError {
-  return new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes`, [{ field: 'file', message: `larger than ${max} bytes` }]);
+  return new DomainError('PAYLOAD_TOO_LARGE', `A file may be at most ${max} bytes`, [
+    { field: 'file', message: `larger than ${max} bytes` },
+  ]);
 }

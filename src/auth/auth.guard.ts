@@ -41,7 +41,8 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     if ('refused' in outcome) throw outcome.refused;
-    if ('anonymous' in outcome) throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
+    if ('anonymous' in outcome)
+      throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
     request.user = outcome.actor;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(outcome.actor.role)) throw new DomainError('FORBIDDEN', 'Your role may not do this');
@@ -49,7 +50,12 @@ export class AccessGuard implements CanActivate {
   }
 
   /** The request, where the headers go, the GraphQL operation type, and whether this is the first check to charge it. */
-  private partsOf(context: ExecutionContext): { request: RequestLike; reply: HeaderTarget | undefined; operation?: string; charge: boolean } {
+  private partsOf(context: ExecutionContext): {
+    request: RequestLike;
+    reply: HeaderTarget | undefined;
+    operation?: string;
+    charge: boolean;
+  } {
     if (context.getType<string>() !== 'graphql') {
       const request = context.switchToHttp().getRequest<FastifyRequest & RequestLike>();
       return { request, reply: context.switchToHttp().getResponse<FastifyReply>(), charge: firstCharge(request) };

@@ -16,7 +16,8 @@ const OUTCOME = Symbol('tierdesk:authentication');
 const BEARER = /^Bearer\s+(\S+)$/i;
 const text = (value: unknown, max: number) => (typeof value === 'string' && value.length > 0 && value.length <= max ? value : null);
 const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'A valid bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
-const unavailable = () => new DomainError('SERVICE_UNAVAILABLE', 'Authentication is unavailable for a moment; retry shortly', [], { 'Retry-After': '1' });
+const unavailable = () =>
+  new DomainError('SERVICE_UNAVAILABLE', 'Authentication is unavailable for a moment; retry shortly', [], { 'Retry-After': '1' });
 
 /**
  * Authenticates a request's bearer credential (an API key `tdk_…` or the host product's JWT) once per request: the rate

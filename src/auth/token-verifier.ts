@@ -26,7 +26,9 @@ export class TokenVerifier {
     const secret = auth.jwtSecret ?? (auth.jwksUrl ? undefined : resolveJwtSecret(config));
     // A KeyObject: given a string, jsonwebtoken first tries (and fails) to read it as a public key on every verify.
     this.secret = secret ? createSecretKey(Buffer.from(secret)) : undefined;
-    this.jwks = auth.jwksUrl ? new JwksClient({ jwksUri: auth.jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 }) : undefined;
+    this.jwks = auth.jwksUrl
+      ? new JwksClient({ jwksUri: auth.jwksUrl, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10 })
+      : undefined;
     this.algorithms = [...(this.secret ? (['HS256'] as const) : []), ...(this.jwks ? (['RS256', 'ES256'] as const) : [])];
     this.verified = auth.cacheSize > 0 ? new LRUCache<string, Claims>({ max: auth.cacheSize }) : null;
   }
@@ -54,7 +56,12 @@ export class TokenVerifier {
     if (!key) return null;
     const { auth } = this.config;
     try {
-      const claims = jwt.verify(token, key, { algorithms: this.algorithms, issuer: auth.issuer, audience: auth.audience, clockTolerance: auth.clockSkewSeconds });
+      const claims = jwt.verify(token, key, {
+        algorithms: this.algorithms,
+        issuer: auth.issuer,
+        audience: auth.audience,
+        clockTolerance: auth.clockSkewSeconds,
+      });
       return typeof claims === 'string' ? null : (claims as Claims);
     } catch {
       return null; // a bad signature, issuer, audience or time: the token is not valid, which is not our error

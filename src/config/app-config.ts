@@ -50,7 +50,12 @@ export class AppConfig {
   readonly jobs!: { workers: number; pollSeconds: number };
   /** Local files live in `<dataDir>/attachments`; `s3` is set exactly when storage is 's3'. */
   readonly attachments!: {
-    storage: 'local' | 's3'; maxBytes: number; maxFiles: number; maxDecompressedBytes: number; unattachedTtlHours: number; s3: S3StorageConfig | null;
+    storage: 'local' | 's3';
+    maxBytes: number;
+    maxFiles: number;
+    maxDecompressedBytes: number;
+    unattachedTtlHours: number;
+    s3: S3StorageConfig | null;
   };
   readonly infoRequests!: { reminderHours: number };
   /** Crash tests only (see common/failpoints). */
@@ -61,29 +66,46 @@ export class AppConfig {
     const dataDir = isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(process.cwd(), v.DATA_DIR);
     return Object.assign(new AppConfig(), {
       env: v.NODE_ENV,
-      http: { host: v.HOST, port: v.PORT, bodyLimit: v.BODY_LIMIT_BYTES, trustProxy: v.TRUST_PROXY, shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS },
+      http: {
+        host: v.HOST,
+        port: v.PORT,
+        bodyLimit: v.BODY_LIMIT_BYTES,
+        trustProxy: v.TRUST_PROXY,
+        shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+      },
       database: v.DATABASE_URL
         ? { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX, runMigrations: v.MIGRATIONS_RUN }
         : { kind: 'embedded', dataDir: resolve(dataDir, 'pg'), poolMax: v.DATABASE_POOL_MAX, runMigrations: v.MIGRATIONS_RUN },
       dataDir,
       logLevel: v.LOG_LEVEL,
       graphql: {
-        introspection: v.GRAPHQL_INTROSPECTION, maxDepth: v.GRAPHQL_MAX_DEPTH, maxAliases: v.GRAPHQL_MAX_ALIASES,
-        maxCost: v.GRAPHQL_MAX_COST, maxBatch: v.GRAPHQL_MAX_BATCH,
+        introspection: v.GRAPHQL_INTROSPECTION,
+        maxDepth: v.GRAPHQL_MAX_DEPTH,
+        maxAliases: v.GRAPHQL_MAX_ALIASES,
+        maxCost: v.GRAPHQL_MAX_COST,
+        maxBatch: v.GRAPHQL_MAX_BATCH,
       },
       metricsToken: v.METRICS_TOKEN,
       rateLimit: { perMinute: v.RATE_LIMIT_PER_MINUTE },
       cors: { origins: v.CORS_ORIGINS === '*' ? true : v.CORS_ORIGINS.split(',').filter(Boolean) },
       auth: {
-        jwtSecret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE, clockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS, cacheSize: v.JWT_CACHE_SIZE,
+        jwtSecret: v.JWT_SECRET,
+        jwksUrl: v.JWT_JWKS_URL,
+        issuer: v.JWT_ISSUER,
+        audience: v.JWT_AUDIENCE,
+        clockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS,
+        cacheSize: v.JWT_CACHE_SIZE,
         claims: { sub: v.JWT_CLAIM_SUB, role: v.JWT_CLAIM_ROLE, email: v.JWT_CLAIM_EMAIL, name: v.JWT_CLAIM_NAME, org: v.JWT_CLAIM_ORG },
       },
       redisUrl: v.REDIS_URL,
       sla: { warningPercent: v.SLA_WARNING_PERCENT },
       jobs: { workers: v.JOB_WORKERS, pollSeconds: v.JOB_POLL_SECONDS },
       attachments: {
-        storage: v.ATTACHMENT_STORAGE, maxBytes: v.ATTACHMENT_MAX_BYTES, maxFiles: v.ATTACHMENT_MAX_FILES,
-        maxDecompressedBytes: v.ATTACHMENT_MAX_DECOMPRESSED_BYTES, unattachedTtlHours: v.ATTACHMENT_UNATTACHED_TTL_HOURS,
+        storage: v.ATTACHMENT_STORAGE,
+        maxBytes: v.ATTACHMENT_MAX_BYTES,
+        maxFiles: v.ATTACHMENT_MAX_FILES,
+        maxDecompressedBytes: v.ATTACHMENT_MAX_DECOMPRESSED_BYTES,
+        unattachedTtlHours: v.ATTACHMENT_UNATTACHED_TTL_HOURS,
         s3: v.ATTACHMENT_STORAGE === 's3' ? s3Config(v) : null,
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
@@ -98,6 +120,9 @@ function s3Config(v: EnvVars): S3StorageConfig {
     endpoint: v.S3_ENDPOINT,
     region: v.S3_REGION,
     forcePathStyle: v.S3_FORCE_PATH_STYLE,
-    credentials: v.S3_ACCESS_KEY_ID && v.S3_SECRET_ACCESS_KEY ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY } : undefined,
+    credentials:
+      v.S3_ACCESS_KEY_ID && v.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY }
+        : undefined,
   };
 }

@@ -27,8 +27,21 @@ describe('validateEnv', () => {
   });
 
   it('converts numbers and booleans, treats empty optional values as unset, and ignores unrelated variables', () => {
-    const vars = validateEnv({ PORT: '8080', MIGRATIONS_RUN: 'false', TRUST_PROXY: 'TRUE', GRAPHQL_INTROSPECTION: '0', DATABASE_URL: '', PATH: '/usr/bin' });
-    expect(vars).toMatchObject({ PORT: 8080, MIGRATIONS_RUN: false, TRUST_PROXY: true, GRAPHQL_INTROSPECTION: false, DATABASE_URL: undefined });
+    const vars = validateEnv({
+      PORT: '8080',
+      MIGRATIONS_RUN: 'false',
+      TRUST_PROXY: 'TRUE',
+      GRAPHQL_INTROSPECTION: '0',
+      DATABASE_URL: '',
+      PATH: '/usr/bin',
+    });
+    expect(vars).toMatchObject({
+      PORT: 8080,
+      MIGRATIONS_RUN: false,
+      TRUST_PROXY: true,
+      GRAPHQL_INTROSPECTION: false,
+      DATABASE_URL: undefined,
+    });
     expect(vars).not.toHaveProperty('PATH');
   });
 
@@ -59,7 +72,11 @@ describe('validateEnv', () => {
   });
 
   it('never echoes a secret: tokens, secrets, or the password inside a connection URL', () => {
-    const secrets = { JWT_SECRET: 'hunter2-hunter2', METRICS_TOKEN: 'tok-123', DATABASE_URL: 'mysql://admin:s3cr3t-pa55@db.internal/tierdesk' };
+    const secrets = {
+      JWT_SECRET: 'hunter2-hunter2',
+      METRICS_TOKEN: 'tok-123',
+      DATABASE_URL: 'mysql://admin:s3cr3t-pa55@db.internal/tierdesk',
+    };
     const { message } = configErrorOf(secrets);
     for (const value of ['hunter2', 'tok-123', 's3cr3t-pa55']) expect(message).not.toContain(value);
     for (const name of Object.keys(secrets)) expect(message).toContain(`${name}=`);
@@ -78,14 +95,31 @@ describe('validateEnv', () => {
 
 describe('AppConfig.fromEnv', () => {
   it('uses the embedded database in DATA_DIR/pg by default, and PostgreSQL when DATABASE_URL is set', () => {
-    expect(AppConfig.fromEnv({ DATA_DIR: '/srv/tierdesk' }).database).toEqual({ kind: 'embedded', dataDir: '/srv/tierdesk/pg', poolMax: 10, runMigrations: true });
+    expect(AppConfig.fromEnv({ DATA_DIR: '/srv/tierdesk' }).database).toEqual({
+      kind: 'embedded',
+      dataDir: '/srv/tierdesk/pg',
+      poolMax: 10,
+      runMigrations: true,
+    });
     expect(AppConfig.fromEnv({}).dataDir).toBe(resolve(process.cwd(), 'data'));
     const url = 'postgres://tierdesk@db:5432/tierdesk';
-    expect(AppConfig.fromEnv({ DATABASE_URL: url, DATABASE_POOL_MAX: '20', MIGRATIONS_RUN: 'false' }).database).toEqual({ kind: 'postgres', url, poolMax: 20, runMigrations: false });
+    expect(AppConfig.fromEnv({ DATABASE_URL: url, DATABASE_POOL_MAX: '20', MIGRATIONS_RUN: 'false' }).database).toEqual({
+      kind: 'postgres',
+      url,
+      poolMax: 20,
+      runMigrations: false,
+    });
   });
 
   it('maps the GraphQL limits and the metrics token', () => {
-    const config = AppConfig.fromEnv({ GRAPHQL_INTROSPECTION: 'false', GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_COST: '99', GRAPHQL_MAX_BATCH: '2', METRICS_TOKEN: 'm'.repeat(16) });
+    const config = AppConfig.fromEnv({
+      GRAPHQL_INTROSPECTION: 'false',
+      GRAPHQL_MAX_DEPTH: '4',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_COST: '99',
+      GRAPHQL_MAX_BATCH: '2',
+      METRICS_TOKEN: 'm'.repeat(16),
+    });
     expect(config.graphql).toEqual({ introspection: false, maxDepth: 4, maxAliases: 0, maxCost: 99, maxBatch: 2 });
     expect(config.metricsToken).toBe('m'.repeat(16));
   });

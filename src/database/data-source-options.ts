@@ -37,6 +37,10 @@ export function dataSourceOptions(config: DatabaseConfig, entities: EntityClass[
     // messages of concurrent connections into PGlite's one session, so a query could run another's statement (errors,
     // or another caller's rows) and a failed message stalls its queue for good (electric-sql/pglite#1046). PGlite runs
     // one statement at a time anyway.
-    extra: { max: config.kind === 'embedded' ? 1 : config.poolMax, application_name: 'tierdesk', ...(config.kind === 'embedded' ? { verify: forgetPreparedStatements } : {}) },
+    extra: {
+      max: config.kind === 'embedded' ? 1 : config.poolMax,
+      application_name: 'tierdesk',
+      ...(config.kind === 'embedded' ? { verify: forgetPreparedStatements } : {}),
+    },
   };
 }

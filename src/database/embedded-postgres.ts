@@ -60,9 +60,10 @@ export class EmbeddedPostgres {
   static async start(dataDir: string | null, maxConnections: number, template?: string): Promise<EmbeddedPostgres> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dataDir, maxConnections, template } });
-    const [reply] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => [{ failed: (error as Error).message }])])) as [
-      { listening?: string; failed?: string },
-    ];
+    const [reply] = (await Promise.race([
+      once(worker, 'message'),
+      once(worker, 'error').then(([error]) => [{ failed: (error as Error).message }]),
+    ])) as [{ listening?: string; failed?: string }];
     if (!reply.listening) {
       await worker.terminate();
       throw new Error(`The embedded database did not start: ${reply.failed}`);

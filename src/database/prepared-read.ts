@@ -1,6 +1,13 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { createHash } from 'node:crypto';
-import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import {
+  QueryFailedError,
+  type DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 
 /** A constant statement with a name unique in the app: PostgreSQL keeps its parse and plan per connection under it. */
@@ -15,7 +22,11 @@ export interface PreparedStatement {
  * request makes: 1,530 → 2,820 statements/s on one connection. For constant SQL outside transactions only: it runs on
  * the pool, not on a query runner. It is logged and its errors are raised as TypeORM's, like any other statement.
  */
-export async function preparedRead<T extends QueryResultRow>(dataSource: DataSource, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+export async function preparedRead<T extends QueryResultRow>(
+  dataSource: DataSource,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<T[]> {
   dataSource.logger.logQuery(statement.text, values);
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   // Not pool.query: it discards the connection after any failed statement, and each new connection to the embedded
@@ -34,7 +45,11 @@ export async function preparedRead<T extends QueryResultRow>(dataSource: DataSou
  * Runs a statement of a hot write as a named prepared statement on the connection of `em`'s transaction (TypeORM sends
  * unnamed ones, parsed and planned every time). Logged, and its errors raised as TypeORM's, like any other statement.
  */
-export async function preparedIn<T extends QueryResultRow>(em: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+export async function preparedIn<T extends QueryResultRow>(
+  em: EntityManager,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<T[]> {
   const runner = em.queryRunner as PostgresQueryRunner | undefined;
   if (!runner?.isTransactionActive) throw new Error(`preparedIn(${statement.name}) runs inside a transaction`);
   em.connection.logger.logQuery(statement.text, values, runner);
@@ -51,7 +66,11 @@ export async function preparedIn<T extends QueryResultRow>(em: EntityManager, st
  * set of shapes; the values are parameters), and hydrates the rows, which must be selected with `selectColumns`. Lists on
  * the hot path use it: TypeORM's own getMany re-parses, re-plans and maps every row through its entity transformer.
  */
-export async function preparedMany<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, qb: SelectQueryBuilder<T>): Promise<T[]> {
+export async function preparedMany<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+  qb: SelectQueryBuilder<T>,
+): Promise<T[]> {
   const [text, values] = dataSource.driver.escapeQueryWithParameters(queryTextOf(qb), qb.getParameters());
   return (await preparedRead(dataSource, namedStatement(text), values)).map((row) => hydrate(dataSource, target, row));
 }
@@ -76,11 +95,26 @@ function queryTextOf(qb: SelectQueryBuilder<ObjectLiteral>): string {
 function shapeOf(qb: SelectQueryBuilder<ObjectLiteral>): string | null {
   const m = qb.expressionMap;
   const plain =
-    m.queryType === 'select' && m.aliases.length === 1 && m.mainAlias?.hasMetadata && !m.subQuery && !m.lockMode && !m.selectDistinct &&
-    m.take === undefined && m.skip === undefined && m.comment === undefined && !m.withDeleted && m.maxExecutionTime === 0 &&
-    m.joinAttributes.length + m.relationIdAttributes.length + m.groupBys.length + m.havings.length +
-      m.selectDistinctOn.length + m.commonTableExpressions.length === 0 &&
-    m.selects.every((s) => typeof s.selection === 'string') && m.wheres.every((w) => typeof w.condition === 'string');
+    m.queryType === 'select' &&
+    m.aliases.length === 1 &&
+    m.mainAlias?.hasMetadata &&
+    !m.subQuery &&
+    !m.lockMode &&
+    !m.selectDistinct &&
+    m.take === undefined &&
+    m.skip === undefined &&
+    m.comment === undefined &&
+    !m.withDeleted &&
+    m.maxExecutionTime === 0 &&
+    m.joinAttributes.length +
+      m.relationIdAttributes.length +
+      m.groupBys.length +
+      m.havings.length +
+      m.selectDistinctOn.length +
+      m.commonTableExpressions.length ===
+      0 &&
+    m.selects.every((s) => typeof s.selection === 'string') &&
+    m.wheres.every((w) => typeof w.condition === 'string');
   if (!plain) return null;
   const { tableName } = m.mainAlias!.metadata;
   return JSON.stringify([tableName, m.mainAlias!.name, m.selects, m.wheres, m.orderBys, m.limit ?? null, m.offset ?? null]);

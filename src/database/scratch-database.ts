@@ -10,7 +10,11 @@ import { EmbeddedPostgres } from './embedded-postgres.js';
  * in-memory embedded PostgreSQL, with every migration applied: new migrations are generated, and drift is checked,
  * against exactly what the migrations build.
  */
-export async function withScratchDatabase<T>(config: DatabaseConfig, entities: EntityClass[], work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+export async function withScratchDatabase<T>(
+  config: DatabaseConfig,
+  entities: EntityClass[],
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
   if (config.kind === 'embedded') {
     const embedded = await EmbeddedPostgres.start(null, 5);
     const dataSource = new DataSource(dataSourceOptions({ ...config, dataDir: null, poolMax: 2 }, entities, embedded));

@@ -16,8 +16,13 @@ const TAGS: Record<string, string> = {
 function describePathIds(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item)) {
-      for (const parameter of ((operation as { parameters?: unknown[] }).parameters ?? []) as { in?: string; name?: string; schema?: Record<string, unknown> }[]) {
-        if (parameter.in === 'path' && /(^id$|Id$)/.test(parameter.name ?? '')) parameter.schema = { type: 'string', format: 'uuid', maxLength: 36 };
+      for (const parameter of ((operation as { parameters?: unknown[] }).parameters ?? []) as {
+        in?: string;
+        name?: string;
+        schema?: Record<string, unknown>;
+      }[]) {
+        if (parameter.in === 'path' && /(^id$|Id$)/.test(parameter.name ?? ''))
+          parameter.schema = { type: 'string', format: 'uuid', maxLength: 36 };
       }
     }
   }
@@ -37,7 +42,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
   addStandardResponses(document);
   describePathIds(document);
-  document.tags = [...new Set(Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))]
+  document.tags = [
+    ...new Set(
+      Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op) => (op as { tags?: string[] }).tags ?? [])),
+    ),
+  ]
     .sort()
     .map((name) => ({ name, description: TAGS[name] ?? name }));
   return sortKeys(document);
@@ -48,11 +57,26 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDocument' } } },
 });
 const standardHeaders = {
-  'Access-Control-Allow-Origin': { description: 'Present when the request\'s Origin is allowed by CORS_ORIGINS', schema: { type: 'string', maxLength: 2048, format: 'uri' } },
-  'X-Request-Id': { description: 'The request id, also in the logs', schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' } },
-  'RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } },
+  'Access-Control-Allow-Origin': {
+    description: "Present when the request's Origin is allowed by CORS_ORIGINS",
+    schema: { type: 'string', maxLength: 2048, format: 'uri' },
+  },
+  'X-Request-Id': {
+    description: 'The request id, also in the logs',
+    schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' },
+  },
+  'RateLimit-Limit': {
+    description: 'Requests allowed in the window',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the window',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+  },
 };
 
 /** Every operation documents the errors API.md promises it can return, so clients can code against them. */
@@ -66,7 +90,12 @@ function addStandardResponses(document: OpenAPIObject): void {
       responses['400'] ??= problem('Invalid input: each bad field is named in `errors`');
       if (!isPublic || path === '/metrics') responses['401'] ??= problem('Missing or invalid credential');
       if (!isPublic) responses['403'] ??= problem('The caller may not do this');
-      responses['429'] ??= { ...problem('Too many requests'), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } } } };
+      responses['429'] ??= {
+        ...problem('Too many requests'),
+        headers: {
+          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } },
+        },
+      };
       responses['500'] ??= problem('Unexpected error (never with a stack trace)');
       for (const response of Object.values(responses)) {
         const r = response as { headers?: object };
@@ -79,7 +108,11 @@ function addStandardResponses(document: OpenAPIObject): void {
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])])) as T;
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    ) as T;
   }
   return value;
 }

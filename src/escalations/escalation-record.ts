@@ -17,12 +17,24 @@ export interface MoveRecord {
  * Writes the escalation record and its audit/outbox event (staff only: reasons and hand-offs are internal) inside the
  * caller's transaction. Used by manual moves, SLA breaches and routing rules alike.
  */
-export async function recordEscalation(em: EntityManager, events: EventsService, ticket: TicketEntity, move: MoveRecord): Promise<EscalationEntity> {
+export async function recordEscalation(
+  em: EntityManager,
+  events: EventsService,
+  ticket: TicketEntity,
+  move: MoveRecord,
+): Promise<EscalationEntity> {
   const direction = move.to.level >= move.from.level ? 'up' : 'down';
   const record = await em.save(
     em.create(EscalationEntity, {
-      ticketId: ticket.id, fromTierId: move.from.id, toTierId: move.to.id, direction, reason: move.reason,
-      handoff: move.handoff, actorId: move.actorId, trigger: move.trigger, at: new Date(),
+      ticketId: ticket.id,
+      fromTierId: move.from.id,
+      toTierId: move.to.id,
+      direction,
+      reason: move.reason,
+      handoff: move.handoff,
+      actorId: move.actorId,
+      trigger: move.trigger,
+      at: new Date(),
     }),
   );
   await events.record(em, ticket, {
@@ -30,7 +42,14 @@ export async function recordEscalation(em: EntityManager, events: EventsService,
     actorId: move.actorId,
     internal: true,
     before: { tierId: move.from.id, escalationLevel: move.from.level },
-    after: { tierId: move.to.id, escalationLevel: move.to.level, escalationId: record.id, trigger: move.trigger, reason: move.reason, handoff: move.handoff },
+    after: {
+      tierId: move.to.id,
+      escalationLevel: move.to.level,
+      escalationId: record.id,
+      trigger: move.trigger,
+      reason: move.reason,
+      handoff: move.handoff,
+    },
   });
   return record;
 }

@@ -24,7 +24,8 @@ export class EscalationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Escalate to a higher tier',
-    description: "Up to `toTierId`, else the tier's escalationTargetId, else the lowest level above. `handoff` must carry the target tier's requiredHandoff fields. The ticket is re-assigned by the new tier's strategy and its SLA re-evaluated.",
+    description:
+      "Up to `toTierId`, else the tier's escalationTargetId, else the lowest level above. `handoff` must carry the target tier's requiredHandoff fields. The ticket is re-assigned by the new tier's strategy and its SLA re-evaluated.",
   })
   @Idempotent(toTicket)
   @ApiOkResponse({ type: Ticket })
@@ -35,7 +36,10 @@ export class EscalationsController {
   @Post(':id/de-escalate')
   @Roles('agent', 'admin')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Hand back to a lower tier', description: 'Down to `toTierId`, else the tier that escalated it here, else the first line.' })
+  @ApiOperation({
+    summary: 'Hand back to a lower tier',
+    description: 'Down to `toTierId`, else the tier that escalated it here, else the first line.',
+  })
   @Idempotent(toTicket)
   @ApiOkResponse({ type: Ticket })
   async deEscalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: EscalateInput): Promise<Ticket> {

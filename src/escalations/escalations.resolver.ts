@@ -29,7 +29,15 @@ export class EscalationsResolver {
     @Args('input') input: EscalateInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, `escalateTicket:${id}`, input, idempotencyKey, (a) => this.escalations.move(a, id, 'up', input), toTicket, reviveTicket);
+    return this.idempotency.mutation(
+      actor,
+      `escalateTicket:${id}`,
+      input,
+      idempotencyKey,
+      (a) => this.escalations.move(a, id, 'up', input),
+      toTicket,
+      reviveTicket,
+    );
   }
 
   @Mutation(() => Ticket, { description: 'Down a tier; see POST /v1/tickets/{id}/de-escalate.' })
@@ -40,7 +48,15 @@ export class EscalationsResolver {
     @Args('input') input: EscalateInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, `deEscalateTicket:${id}`, input, idempotencyKey, (a) => this.escalations.move(a, id, 'down', input), toTicket, reviveTicket);
+    return this.idempotency.mutation(
+      actor,
+      `deEscalateTicket:${id}`,
+      input,
+      idempotencyKey,
+      (a) => this.escalations.move(a, id, 'down', input),
+      toTicket,
+      reviveTicket,
+    );
   }
 
   @Query(() => EscalationConnection, { description: "A ticket's moves between tiers, oldest first." })

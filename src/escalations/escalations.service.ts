@@ -22,7 +22,10 @@ export const ESCALATION_KEYSET: KeysetColumn<EscalationEntity>[] = [
   { expression: 'x.id', direction: 'ASC', value: (x) => x.id, cast: '::uuid' },
 ];
 const HANDOFF_INPUT: Record<HandoffField, keyof Handoff> = {
-  summary: 'summary', stepsToReproduce: 'stepsToReproduce', environment: 'environment', attachments: 'attachmentIds',
+  summary: 'summary',
+  stepsToReproduce: 'stepsToReproduce',
+  environment: 'environment',
+  attachments: 'attachmentIds',
 };
 
 /** Moving tickets between tiers, by hand (escalate / de-escalate) or automatically (SLA breach). */
@@ -46,11 +49,14 @@ export class EscalationsService {
       this.access.assertVisible(scope, found);
       if (found.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
       const from = await em.findOneByOrFail(TierEntity, { id: found.tierId });
-      const to = input.toTierId ? await this.chosenTarget(em, from, direction, input.toTierId) : await this.defaultTarget(em, found, from, direction);
+      const to = input.toTierId
+        ? await this.chosenTarget(em, from, direction, input.toTierId)
+        : await this.defaultTarget(em, found, from, direction);
       const handoff = input.handoff ? { ...input.handoff } : null;
       assertHandoff(to, handoff);
       await this.attachments.assertHandoffFiles(em, found.id, handoff?.attachmentIds ?? []);
-      return (await this.moveInTransaction(em, found, { from, to, reason: input.reason, handoff, actorId: actor.id, trigger: 'manual' })).ticket;
+      return (await this.moveInTransaction(em, found, { from, to, reason: input.reason, handoff, actorId: actor.id, trigger: 'manual' }))
+        .ticket;
     });
     this.outbox.poke();
     return ticket;
@@ -76,7 +82,11 @@ export class EscalationsService {
   }
 
   /** The move itself: new queue, re-assigned by the new tier's strategy, SLA retargeted, record and events written. */
-  private async moveInTransaction(em: EntityManager, ticket: TicketEntity, move: MoveRecord): Promise<{ ticket: TicketEntity; record: EscalationEntity }> {
+  private async moveInTransaction(
+    em: EntityManager,
+    ticket: TicketEntity,
+    move: MoveRecord,
+  ): Promise<{ ticket: TicketEntity; record: EscalationEntity }> {
     const previousAssignee = ticket.assigneeId;
     const assigneeId = await assignInTier(em, move.to);
     const [[changed]] = await em.query(
@@ -87,7 +97,12 @@ export class EscalationsService {
     const saved = Object.assign(ticket, { tierId: move.to.id, escalationLevel: move.to.level, assigneeId }, changed);
     const record = await recordEscalation(em, this.events, saved, move);
     if (saved.assigneeId !== previousAssignee) {
-      await this.events.record(em, saved, { type: 'ticket.assigned', actorId: null, before: { assigneeId: previousAssignee }, after: { assigneeId: saved.assigneeId } });
+      await this.events.record(em, saved, {
+        type: 'ticket.assigned',
+        actorId: null,
+        before: { assigneeId: previousAssignee },
+        after: { assigneeId: saved.assigneeId },
+      });
     }
     await this.clocks.reevaluate(em, saved, record.at);
     return { ticket: saved, record };
@@ -98,14 +113,28 @@ export class EscalationsService {
     if (!to) throw DomainError.validation([{ field: 'toTierId', message: 'toTierId is not an existing tier' }]);
     const ok = direction === 'up' ? to.level > from.level : to.level < from.level;
     if (!ok) {
-      throw DomainError.validation([{ field: 'toTierId', message: `toTierId must be a tier ${direction === 'up' ? 'above' : 'below'} the current level ${from.level} (it is level ${to.level})` }]);
+      throw DomainError.validation([
+        {
+          field: 'toTierId',
+          message: `toTierId must be a tier ${direction === 'up' ? 'above' : 'below'} the current level ${from.level} (it is level ${to.level})`,
+        },
+      ]);
     }
     return to;
   }
 
-  private async defaultTarget(em: EntityManager, ticket: TicketEntity, from: TierEntity, direction: EscalationDirection): Promise<TierEntity> {
+  private async defaultTarget(
+    em: EntityManager,
+    ticket: TicketEntity,
+    from: TierEntity,
+    direction: EscalationDirection,
+  ): Promise<TierEntity> {
     const to = direction === 'up' ? await this.nextUp(em, from) : await this.nextDown(em, ticket, from);
-    if (!to) throw new DomainError('INVALID_TRANSITION', direction === 'up' ? 'The ticket is already at the top tier' : 'The ticket is already at the first line');
+    if (!to)
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        direction === 'up' ? 'The ticket is already at the top tier' : 'The ticket is already at the first line',
+      );
     return to;
   }
 
@@ -113,7 +142,13 @@ export class EscalationsService {
   private async nextUp(em: EntityManager, from: TierEntity): Promise<TierEntity | null> {
     const target = from.escalationTargetId ? await em.findOneBy(TierEntity, { id: from.escalationTargetId }) : null;
     if (target && target.level > from.level) return target;
-    return em.createQueryBuilder(TierEntity, 'tr').where('tr.level > :level', { level: from.level }).orderBy('tr.level').addOrderBy('tr."createdAt"').addOrderBy('tr.id').getOne();
+    return em
+      .createQueryBuilder(TierEntity, 'tr')
+      .where('tr.level > :level', { level: from.level })
+      .orderBy('tr.level')
+      .addOrderBy('tr."createdAt"')
+      .addOrderBy('tr.id')
+      .getOne();
   }
 
   /** Back to the tier that escalated the ticket into this one, else the first line. */
@@ -124,7 +159,13 @@ export class EscalationsService {
       [ticket.id, from.id, from.level],
     );
     if (came) return em.findOneBy(TierEntity, { id: came.id });
-    return em.createQueryBuilder(TierEntity, 'tr').where('tr.level < :level', { level: from.level }).orderBy('tr.level').addOrderBy('tr."createdAt"').addOrderBy('tr.id').getOne();
+    return em
+      .createQueryBuilder(TierEntity, 'tr')
+      .where('tr.level < :level', { level: from.level })
+      .orderBy('tr.level')
+      .addOrderBy('tr."createdAt"')
+      .addOrderBy('tr.id')
+      .getOne();
   }
 }
 

@@ -25,13 +25,17 @@ export class SlaDeadlineWorker implements OnModuleInit {
 
   onModuleInit(): void {
     // Events are handed on once per batch: after every job, a burst of deadlines would mean a dispatch round each.
-    this.jobs.register<DeadlineJob>(SLA_DEADLINE_QUEUE, (job) => this.handle(job), { batchSize: 100, afterBatch: () => this.outbox.poke() });
+    this.jobs.register<DeadlineJob>(SLA_DEADLINE_QUEUE, (job) => this.handle(job), {
+      batchSize: 100,
+      afterBatch: () => this.outbox.poke(),
+    });
   }
 
   async handle(job: DeadlineJob): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       // The ticket's lock first, as every other writer of the ticket and its clocks takes it.
-      const ticket = await em.createQueryBuilder(TicketEntity, 't')
+      const ticket = await em
+        .createQueryBuilder(TicketEntity, 't')
         .innerJoin(SlaClockEntity, 'c', 'c."ticketId" = t.id')
         .where('c.id = :clockId', { clockId: job.clockId })
         .setLock('pessimistic_write', undefined, ['t'])

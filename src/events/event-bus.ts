@@ -37,7 +37,8 @@ export class EventBus implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     if (!this.crossReplica) return;
     await this.notifier.on(CHANNEL, (payload) => {
-      if (payload) this.deliver(payload.split(',')).catch((error: Error) => this.logger.error(`Delivering events failed: ${error.message}`));
+      if (payload)
+        this.deliver(payload.split(',')).catch((error: Error) => this.logger.error(`Delivering events failed: ${error.message}`));
     });
   }
 

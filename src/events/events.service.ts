@@ -21,8 +21,14 @@ export interface EventInput {
 export class EventsService {
   async record(em: EntityManager, ticket: TicketEntity, input: EventInput): Promise<TicketEventEntity> {
     const event = em.create(TicketEventEntity, {
-      id: newId(), ticketId: ticket.id, type: input.type, actorId: input.actorId, before: input.before ?? null, after: input.after ?? null,
-      internal: input.internal ?? false, at: new Date(),
+      id: newId(),
+      ticketId: ticket.id,
+      type: input.type,
+      actorId: input.actorId,
+      before: input.before ?? null,
+      after: input.after ?? null,
+      internal: input.internal ?? false,
+      at: new Date(),
     });
     // One round trip: bump the ticket's counter (raw, so the client-visible version stays), insert the event, queue it.
     const [row]: { sequence: number; position: string }[] = await em.query(

@@ -75,7 +75,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       if (rows.length === 0) return 0;
       failpoint('outbox.before-deliver');
       await this.markPublished(em, rows);
-      await this.bus.announceInTransaction(em, rows.map((r) => r.eventId));
+      await this.bus.announceInTransaction(
+        em,
+        rows.map((r) => r.eventId),
+      );
       return rows.length;
     });
   }

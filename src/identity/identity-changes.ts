@@ -34,7 +34,8 @@ export class IdentityChanges implements OnModuleInit {
 
   async publish(em: EntityManager, ...changes: IdentityChange[]): Promise<void> {
     // NOTIFY payloads are limited to 8000 bytes: 100 changes stay well under.
-    for (let i = 0; i < changes.length; i += 100) await this.notifier.notify(em, CHANNEL, changes.slice(i, i + 100).join(','), { localNow: true });
+    for (let i = 0; i < changes.length; i += 100)
+      await this.notifier.notify(em, CHANNEL, changes.slice(i, i + 100).join(','), { localNow: true });
   }
 
   /** Returns the function that stops the listener. */

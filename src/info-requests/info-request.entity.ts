@@ -1,4 +1,15 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
 import { TicketEntity } from '../tickets/ticket.entity.js';

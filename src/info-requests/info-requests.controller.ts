@@ -20,10 +20,17 @@ export class InfoRequestsController {
 
   @Post()
   @Roles('agent', 'admin')
-  @ApiOperation({ summary: 'Ask the customer for what is missing', description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).' })
+  @ApiOperation({
+    summary: 'Ask the customer for what is missing',
+    description: 'Posts `message` publicly, moves the ticket to pending (SLA paused, reason info_request).',
+  })
   @Idempotent(toInfoRequest)
   @ApiCreatedResponse({ type: InfoRequest })
-  async create(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: CreateInfoRequestInput): Promise<InfoRequest> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: CreateInfoRequestInput,
+  ): Promise<InfoRequest> {
     return toInfoRequest(await this.requests.create(actor, id, input));
   }
 
@@ -38,7 +45,10 @@ export class InfoRequestsController {
 
   @Post(':requestId/responses')
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Answer one item', description: 'Text, or your uploads of the right kind (a log item refuses an image). The last required answer reopens the ticket.' })
+  @ApiOperation({
+    summary: 'Answer one item',
+    description: 'Text, or your uploads of the right kind (a log item refuses an image). The last required answer reopens the ticket.',
+  })
   @Idempotent(toInfoRequest)
   @ApiCreatedResponse({ type: InfoRequest })
   async respond(

@@ -28,7 +28,15 @@ export class InfoRequestsResolver {
     @Args('input') input: CreateInfoRequestInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, `requestInfo:${ticketId}`, input, idempotencyKey, (a) => this.requests.create(a, ticketId, input), toInfoRequest, reviveInfoRequest);
+    return this.idempotency.mutation(
+      actor,
+      `requestInfo:${ticketId}`,
+      input,
+      idempotencyKey,
+      (a) => this.requests.create(a, ticketId, input),
+      toInfoRequest,
+      reviveInfoRequest,
+    );
   }
 
   @Mutation(() => InfoRequest, { description: 'Answer one item of an information request.' })
@@ -40,7 +48,15 @@ export class InfoRequestsResolver {
     @Args('input') input: InfoResponseInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, `respondToInfoRequest:${requestId}`, input, idempotencyKey, (a) => this.requests.respond(a, ticketId, requestId, input), toInfoRequest, reviveInfoRequest);
+    return this.idempotency.mutation(
+      actor,
+      `respondToInfoRequest:${requestId}`,
+      input,
+      idempotencyKey,
+      (a) => this.requests.respond(a, ticketId, requestId, input),
+      toInfoRequest,
+      reviveInfoRequest,
+    );
   }
 
   @Query(() => InfoRequestConnection, { description: "A ticket's information requests, oldest first." })

@@ -47,14 +47,35 @@ export class InfoRequestsService {
     assertRole(actor, 'agent', 'admin');
     const keys = input.items.map((i) => i.key);
     const duplicate = keys.findIndex((k, i) => keys.indexOf(k) !== i);
-    if (duplicate >= 0) throw DomainError.validation([{ field: `items[${duplicate}].key`, message: `key "${keys[duplicate]}" is used twice` }]);
+    if (duplicate >= 0)
+      throw DomainError.validation([{ field: `items[${duplicate}].key`, message: `key "${keys[duplicate]}" is used twice` }]);
     const request = await this.inTicket(actor, ticketId, async (em, ticket) => {
-      if (!ASKABLE_STATUSES.includes(ticket.status)) throw new DomainError('INVALID_TRANSITION', `A ${ticket.status} ticket cannot wait for information`);
+      if (!ASKABLE_STATUSES.includes(ticket.status))
+        throw new DomainError('INVALID_TRANSITION', `A ${ticket.status} ticket cannot wait for information`);
       const message = await this.messages.append(em, actor, ticket, { body: input.message, visibility: 'public' });
-      const items: InfoItem[] = input.items.map((i) => ({ key: i.key, kind: i.kind, label: i.label, required: i.required ?? true, answer: null }));
-      const created = await em.save(em.create(InfoRequestEntity, { ticketId, message: input.message, items, status: 'open', createdById: actor.id, messageId: message.id }));
+      const items: InfoItem[] = input.items.map((i) => ({
+        key: i.key,
+        kind: i.kind,
+        label: i.label,
+        required: i.required ?? true,
+        answer: null,
+      }));
+      const created = await em.save(
+        em.create(InfoRequestEntity, {
+          ticketId,
+          message: input.message,
+          items,
+          status: 'open',
+          createdById: actor.id,
+          messageId: message.id,
+        }),
+      );
       await this.messages.moveStatus(em, actor, ticket, 'pending', created.createdAt, 'info_request');
-      await this.events.record(em, ticket, { type: 'ticket.info_requested', actorId: actor.id, after: { infoRequestId: created.id, message: input.message, items: items.map(({ answer: _, ...i }) => i) } });
+      await this.events.record(em, ticket, {
+        type: 'ticket.info_requested',
+        actorId: actor.id,
+        after: { infoRequestId: created.id, message: input.message, items: items.map(({ answer: _, ...i }) => i) },
+      });
       const remindAt = new Date(created.createdAt.getTime() + this.config.infoRequests.reminderHours * 3_600_000);
       await this.jobs.schedule(em, INFO_REMINDER_QUEUE, { infoRequestId: created.id }, remindAt);
       return created;
@@ -65,26 +86,40 @@ export class InfoRequestsService {
   /** One item answered by the requester (or staff); the last required answer fulfils the request and reopens the ticket. */
   async respond(actor: Actor, ticketId: string, requestId: string, input: InfoResponseInput): Promise<InfoRequestEntity> {
     return this.inTicket(actor, ticketId, async (em, ticket) => {
-      if (!isStaff(actor) && ticket.requesterId !== actor.id) throw new DomainError('FORBIDDEN', 'Only the requester (or an agent) answers an information request');
+      if (!isStaff(actor) && ticket.requesterId !== actor.id)
+        throw new DomainError('FORBIDDEN', 'Only the requester (or an agent) answers an information request');
       const request = await em.findOne(InfoRequestEntity, { where: { id: requestId, ticketId }, lock: { mode: 'pessimistic_write' } });
       if (!request) throw DomainError.notFound('Information request');
       if (request.status !== 'open') throw new DomainError('INVALID_TRANSITION', `The information request is ${request.status}`);
       const item = request.items.find((i) => i.key === input.itemKey);
-      if (!item) throw DomainError.validation([{ field: 'itemKey', message: `no item "${input.itemKey}"; items: ${request.items.map((i) => i.key).join(', ')}` }]);
+      if (!item)
+        throw DomainError.validation([
+          { field: 'itemKey', message: `no item "${input.itemKey}"; items: ${request.items.map((i) => i.key).join(', ')}` },
+        ]);
       const ids = input.attachmentIds ?? [];
-      if (item.kind === 'text' && !input.text) throw DomainError.validation([{ field: 'text', message: `item "${item.key}" is answered with text` }]);
-      if (item.kind !== 'text' && ids.length === 0) throw DomainError.validation([{ field: 'attachmentIds', message: `item "${item.key}" needs an uploaded ${item.kind}` }]);
-      if (item.kind === 'text' && ids.length) throw DomainError.validation([{ field: 'attachmentIds', message: `item "${item.key}" takes text, not files` }]);
+      if (item.kind === 'text' && !input.text)
+        throw DomainError.validation([{ field: 'text', message: `item "${item.key}" is answered with text` }]);
+      if (item.kind !== 'text' && ids.length === 0)
+        throw DomainError.validation([{ field: 'attachmentIds', message: `item "${item.key}" needs an uploaded ${item.kind}` }]);
+      if (item.kind === 'text' && ids.length)
+        throw DomainError.validation([{ field: 'attachmentIds', message: `item "${item.key}" takes text, not files` }]);
       await this.attachments.attachToInfoRequest(em, actor, ticketId, request.id, ids, ACCEPTS[item.kind]);
       const now = new Date();
       item.answer = { text: input.text ?? null, attachmentIds: ids, answeredAt: now.toISOString(), answeredBy: actor.id };
       const fulfilled = request.items.every((i) => !i.required || i.answer);
       if (fulfilled) Object.assign(request, { status: 'fulfilled', fulfilledAt: now });
       const saved = await em.save(request);
-      await this.events.record(em, ticket, { type: 'ticket.info_answered', actorId: actor.id, after: { infoRequestId: request.id, itemKey: item.key, attachmentIds: ids } });
+      await this.events.record(em, ticket, {
+        type: 'ticket.info_answered',
+        actorId: actor.id,
+        after: { infoRequestId: request.id, itemKey: item.key, attachmentIds: ids },
+      });
       if (fulfilled) {
         // Back to the agents, unless another request still waits on the customer.
-        const [{ waiting }] = await em.query(`SELECT count(*)::int AS waiting FROM info_request WHERE "ticketId" = $1 AND status = 'open'`, [ticketId]);
+        const [{ waiting }] = await em.query(
+          `SELECT count(*)::int AS waiting FROM info_request WHERE "ticketId" = $1 AND status = 'open'`,
+          [ticketId],
+        );
         if (waiting === 0 && ticket.status === 'pending') await this.messages.moveStatus(em, actor, ticket, 'open', now);
         await this.events.record(em, ticket, { type: 'ticket.info_received', actorId: actor.id, after: { infoRequestId: request.id } });
       }

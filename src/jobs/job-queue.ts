@@ -46,7 +46,11 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   ) {}
 
   /** Call from onModuleInit. With `cron`, pg-boss also sends the queue a job on that schedule (one replica per tick). */
-  register<T extends object>(queue: string, handler: JobHandler<T>, options: { batchSize?: number; afterBatch?: () => void; cron?: string } = {}): void {
+  register<T extends object>(
+    queue: string,
+    handler: JobHandler<T>,
+    options: { batchSize?: number; afterBatch?: () => void; cron?: string } = {},
+  ): void {
     this.registrations.set(queue, { handler: handler as JobHandler<object>, batchSize: options.batchSize ?? 50, ...options });
   }
 
@@ -62,7 +66,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     if (jobs.length === 0) return;
     // pg-boss's insert is one constant statement: prepared once per connection, it is not parsed and planned per create.
     const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await preparedIn(em, namedStatement(text), values) }) };
-    await this.started().insert(jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })), { db });
+    await this.started().insert(
+      jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })),
+      { db },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

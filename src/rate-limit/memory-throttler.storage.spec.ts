@@ -8,7 +8,8 @@ const advance = (ms: number) => (clock += ms);
 const bucketCount = () => storage['buckets'].size;
 
 /** One hit on `key` of throttler 'default' with a window of `ttl` ms. */
-const hit = (key: string, ttl: number, limit: number, blockDuration: number) => storage.increment(key, ttl, limit, blockDuration, 'default');
+const hit = (key: string, ttl: number, limit: number, blockDuration: number) =>
+  storage.increment(key, ttl, limit, blockDuration, 'default');
 
 beforeEach(() => {
   clock = 1_000_000;
@@ -74,7 +75,12 @@ describe('MemoryThrottlerStorage', () => {
     await hit('a', 1000, 1, 5000);
     expect((await hit('a', 1000, 1, 5000)).isBlocked).toBe(true);
     expect(await hit('b', 1000, 1, 5000)).toEqual({ totalHits: 1, timeToExpire: 1, isBlocked: false, timeToBlockExpire: 0 });
-    expect(await storage.increment('a', 1000, 1, 5000, 'burst')).toEqual({ totalHits: 1, timeToExpire: 1, isBlocked: false, timeToBlockExpire: 0 });
+    expect(await storage.increment('a', 1000, 1, 5000, 'burst')).toEqual({
+      totalHits: 1,
+      timeToExpire: 1,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   });
 
   it('sweeps expired windows and ended blocks, keeping live buckets', async () => {

@@ -31,7 +31,10 @@ export class RateLimiter {
     if (record.isBlocked) {
       const wait = String(record.timeToBlockExpire);
       throw new DomainError('RATE_LIMITED', 'Too many requests; retry after the number of seconds in Retry-After', [], {
-        'Retry-After': wait, 'RateLimit-Limit': String(limit), 'RateLimit-Remaining': '0', 'RateLimit-Reset': wait,
+        'Retry-After': wait,
+        'RateLimit-Limit': String(limit),
+        'RateLimit-Remaining': '0',
+        'RateLimit-Reset': wait,
       });
     }
     reply?.header('RateLimit-Limit', limit);

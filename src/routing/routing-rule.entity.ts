@@ -1,4 +1,15 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TierEntity } from '../tiers/tier.entity.js';
 import type { TicketChannel, TicketPriority, TicketType } from '../tickets/ticket-status.js';

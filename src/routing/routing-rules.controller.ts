@@ -30,7 +30,10 @@ export class RoutingRulesController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a routing rule', description: 'Admin only. New tickets go to the tier of the first active rule they match.' })
+  @ApiOperation({
+    summary: 'Create a routing rule',
+    description: 'Admin only. New tickets go to the tier of the first active rule they match.',
+  })
   @Idempotent(toRoutingRule)
   @ApiCreatedResponse({ type: RoutingRule })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateRoutingRuleInput): Promise<RoutingRule> {
@@ -47,9 +50,17 @@ export class RoutingRulesController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a routing rule', description: 'Admin only. Honours If-Match. In `conditions`, each given list replaces its list.' })
+  @ApiOperation({
+    summary: 'Change a routing rule',
+    description: 'Admin only. Honours If-Match. In `conditions`, each given list replaces its list.',
+  })
   @ApiOkResponse({ type: RoutingRule })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateRoutingRuleBody, @IfMatch() expectedVersion?: number): Promise<RoutingRule> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateRoutingRuleBody,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<RoutingRule> {
     return toRoutingRule(await this.rules.update(actor, id, input, expectedVersion));
   }
 

@@ -40,7 +40,15 @@ export class RoutingRulesResolver {
     @Args('input') input: CreateRoutingRuleInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<RoutingRule> {
-    return this.idempotency.mutation(actor, 'createRoutingRule', input, idempotencyKey, (a) => this.service.create(a, input), toRoutingRule, routingRuleFromJson);
+    return this.idempotency.mutation(
+      actor,
+      'createRoutingRule',
+      input,
+      idempotencyKey,
+      (a) => this.service.create(a, input),
+      toRoutingRule,
+      routingRuleFromJson,
+    );
   }
 
   @Mutation(() => RoutingRule, { description: 'Admin only. In `conditions`, each given list replaces its list.' })

@@ -49,7 +49,9 @@ export class RoutingRulesService {
       await assertTierReference(em, input.tierId);
       const position = input.position ?? (await this.positionAfterLast(em));
       const conditions = conditionColumns(input.conditions, true);
-      return em.save(em.create(RoutingRuleEntity, { name: input.name, position, active: input.active ?? true, tierId: input.tierId, ...conditions }));
+      return em.save(
+        em.create(RoutingRuleEntity, { name: input.name, position, active: input.active ?? true, tierId: input.tierId, ...conditions }),
+      );
     });
   }
 
@@ -83,7 +85,10 @@ export class RoutingRulesService {
 }
 
 /** Condition columns from an input: given lists as they are, null as empty; omitted lists empty only when `fillOmitted`. */
-function conditionColumns(conditions: RoutingConditionsInput | null | undefined, fillOmitted: boolean): Partial<Pick<RoutingRuleEntity, ConditionList>> {
+function conditionColumns(
+  conditions: RoutingConditionsInput | null | undefined,
+  fillOmitted: boolean,
+): Partial<Pick<RoutingRuleEntity, ConditionList>> {
   const columns: Partial<Record<ConditionList, string[]>> = {};
   for (const key of CONDITION_LISTS) {
     const value = conditions === null ? null : conditions?.[key];

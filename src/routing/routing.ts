@@ -19,12 +19,14 @@ export interface RoutableTicket {
 export function matchingRule(rules: readonly RoutingRuleEntity[], ticket: RoutableTicket): RoutingRuleEntity | null {
   const allows = <T>(list: readonly T[], value: T | null) => list.length === 0 || (value !== null && list.includes(value));
   return (
-    rules.find((rule) =>
-      rule.active
-      && allows(rule.types, ticket.type)
-      && allows(rule.priorities, ticket.priority)
-      && allows(rule.channels, ticket.channel)
-      && (rule.tags.length === 0 || ticket.tags.some((tag) => rule.tags.includes(tag)))
-      && allows(rule.organizationIds, ticket.organizationId)) ?? null
+    rules.find(
+      (rule) =>
+        rule.active &&
+        allows(rule.types, ticket.type) &&
+        allows(rule.priorities, ticket.priority) &&
+        allows(rule.channels, ticket.channel) &&
+        (rule.tags.length === 0 || ticket.tags.some((tag) => rule.tags.includes(tag))) &&
+        allows(rule.organizationIds, ticket.organizationId),
+    ) ?? null
   );
 }

@@ -57,7 +57,14 @@ export class SlaClocks {
   }
 
   /** `pauseReason` names why the clocks stop (default: the status, e.g. `pending`; an information request says `info_request`). */
-  async onStatusChange(em: EntityManager, ticket: TicketEntity, from: TicketStatus, to: TicketStatus, at: Date, pauseReason?: string): Promise<void> {
+  async onStatusChange(
+    em: EntityManager,
+    ticket: TicketEntity,
+    from: TicketStatus,
+    to: TicketStatus,
+    at: Date,
+    pauseReason?: string,
+  ): Promise<void> {
     if (from === to) return;
     const running = await this.running(em, ticket.id);
     if (to === 'solved') {
@@ -127,7 +134,11 @@ export class SlaClocks {
    * A deadline job fired. Returns the breached clock when this call breached it (the caller may escalate), else null.
    * Idempotent: a clock already warned/breached, satisfied, paused or moved since the job was scheduled is left alone.
    */
-  async fire(em: EntityManager, ticket: TicketEntity, job: DeadlineJob): Promise<{ clock: SlaClockEntity; policy: SlaPolicyEntity | null } | null> {
+  async fire(
+    em: EntityManager,
+    ticket: TicketEntity,
+    job: DeadlineJob,
+  ): Promise<{ clock: SlaClockEntity; policy: SlaPolicyEntity | null } | null> {
     const clock = await em.findOneBy(SlaClockEntity, { id: job.clockId });
     if (!clock || !isRunning(clock) || clock.pausedAt) return null;
     const deadline = job.kind === 'warning' ? clock.warnAt : clock.dueAt;
@@ -148,7 +159,14 @@ export class SlaClocks {
   }
 
   /** Clocks for these metrics in one insert, and their deadline jobs in another. */
-  private async startClocks(em: EntityManager, ticket: TicketEntity, policy: SlaPolicyEntity, metrics: SlaMetric[], cycle: number, at: Date): Promise<void> {
+  private async startClocks(
+    em: EntityManager,
+    ticket: TicketEntity,
+    policy: SlaPolicyEntity,
+    metrics: SlaMetric[],
+    cycle: number,
+    at: Date,
+  ): Promise<void> {
     if (metrics.length === 0) return;
     const clocks = this.planClocks(ticket.id, policy, metrics, cycle, at);
     await em.insert(SlaClockEntity, clocks);
@@ -156,10 +174,23 @@ export class SlaClocks {
   }
 
   private planClocks(ticketId: string, policy: SlaPolicyEntity, metrics: SlaMetric[], cycle: number, at: Date): SlaClockEntity[] {
-    const clocks = metrics.map((metric) => Object.assign(new SlaClockEntity(), {
-      id: newId(), ticketId, metric, cycle, policyId: policy.id, targetMinutes: targetOf(policy, metric), startedAt: at, pauses: [],
-      pausedAt: null, satisfiedAt: null, warnedAt: null, breachedAt: null, stoppedAt: null,
-    }));
+    const clocks = metrics.map((metric) =>
+      Object.assign(new SlaClockEntity(), {
+        id: newId(),
+        ticketId,
+        metric,
+        cycle,
+        policyId: policy.id,
+        targetMinutes: targetOf(policy, metric),
+        startedAt: at,
+        pauses: [],
+        pausedAt: null,
+        satisfiedAt: null,
+        warnedAt: null,
+        breachedAt: null,
+        stoppedAt: null,
+      }),
+    );
     clocks.forEach((clock) => this.computeDeadlines(clock));
     return clocks;
   }
@@ -167,12 +198,21 @@ export class SlaClocks {
   private async startNewResolutionCycle(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
     const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
     if (!policy) return;
-    const [{ last }] = await em.query(`SELECT coalesce(max(cycle), 0)::int AS last FROM sla_clock WHERE "ticketId" = $1 AND metric = 'resolution'`, [ticket.id]);
+    const [{ last }] = await em.query(
+      `SELECT coalesce(max(cycle), 0)::int AS last FROM sla_clock WHERE "ticketId" = $1 AND metric = 'resolution'`,
+      [ticket.id],
+    );
     await this.startClocks(em, ticket, policy, ['resolution'], last + 1, at);
   }
 
   /** Satisfied (the promise was kept, or late: then it also breached) or stopped (no longer applies). */
-  private async finish(em: EntityManager, ticket: TicketEntity, clock: SlaClockEntity, at: Date, how: 'satisfied' | 'stopped'): Promise<void> {
+  private async finish(
+    em: EntityManager,
+    ticket: TicketEntity,
+    clock: SlaClockEntity,
+    at: Date,
+    how: 'satisfied' | 'stopped',
+  ): Promise<void> {
     if (clock.pausedAt) await this.resume(em, clock, at, false);
     if (how === 'stopped') clock.stoppedAt = at;
     else clock.satisfiedAt = at;
@@ -205,7 +245,10 @@ export class SlaClocks {
 
   /** The warning and breach jobs still ahead of these clocks, sent in one statement. */
   private async scheduleDeadlines(em: EntityManager, clocks: SlaClockEntity[]): Promise<void> {
-    const job = (clock: SlaClockEntity, kind: DeadlineKind, at: Date) => ({ data: { clockId: clock.id, kind, at: at.toISOString() } satisfies DeadlineJob, runAt: at });
+    const job = (clock: SlaClockEntity, kind: DeadlineKind, at: Date) => ({
+      data: { clockId: clock.id, kind, at: at.toISOString() } satisfies DeadlineJob,
+      runAt: at,
+    });
     const jobs = clocks.flatMap((clock) => [
       ...(!clock.warnedAt && !clock.breachedAt ? [job(clock, 'warning', clock.warnAt)] : []),
       ...(!clock.breachedAt ? [job(clock, 'breach', clock.dueAt)] : []),
@@ -226,7 +269,9 @@ export class SlaClocks {
 
   private recordClockEvent(em: EntityManager, ticket: TicketEntity, type: 'sla.warning' | 'sla.breached', clock: SlaClockEntity) {
     return this.events.record(em, ticket, {
-      type, actorId: null, internal: true,
+      type,
+      actorId: null,
+      internal: true,
       after: { metric: clock.metric, cycle: clock.cycle, policyId: clock.policyId, dueAt: clock.dueAt.toISOString() },
     });
   }
@@ -234,10 +279,21 @@ export class SlaClocks {
 
 /** Writes a loaded clock's mutable fields back (an update by id; `save` would read the row first). */
 function persist(em: EntityManager, c: SlaClockEntity) {
-  return em.update(SlaClockEntity, { id: c.id }, {
-    policyId: c.policyId, targetMinutes: c.targetMinutes, dueAt: c.dueAt, warnAt: c.warnAt, pauses: c.pauses, pausedAt: c.pausedAt,
-    satisfiedAt: c.satisfiedAt, stoppedAt: c.stoppedAt, breachedAt: c.breachedAt,
-  });
+  return em.update(
+    SlaClockEntity,
+    { id: c.id },
+    {
+      policyId: c.policyId,
+      targetMinutes: c.targetMinutes,
+      dueAt: c.dueAt,
+      warnAt: c.warnAt,
+      pauses: c.pauses,
+      pausedAt: c.pausedAt,
+      satisfiedAt: c.satisfiedAt,
+      stoppedAt: c.stoppedAt,
+      breachedAt: c.breachedAt,
+    },
+  );
 }
 
 function isRunning(clock: SlaClockEntity): boolean {
@@ -249,7 +305,9 @@ function targetOf(policy: SlaPolicyEntity, metric: SlaMetric): number {
 }
 
 /** A new ticket's `sla` columns for the clocks `plan` started (what `sync` would read back from them). */
-export function slaColumnsOf(clocks: SlaClockEntity[]): Pick<TicketEntity, 'slaPolicyId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'slaBreached' | 'slaDueAt'> {
+export function slaColumnsOf(
+  clocks: SlaClockEntity[],
+): Pick<TicketEntity, 'slaPolicyId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'slaBreached' | 'slaDueAt'> {
   const due = (metric: SlaMetric) => clocks.find((c) => c.metric === metric)?.dueAt ?? null;
   const running = clocks.filter((c) => !c.pausedAt).map((c) => c.dueAt.getTime());
   return {

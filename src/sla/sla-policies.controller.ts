@@ -30,7 +30,10 @@ export class SlaPoliciesController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create an SLA policy', description: 'Admin only. One policy per priority and tier (or no tier): a second one is 409.' })
+  @ApiOperation({
+    summary: 'Create an SLA policy',
+    description: 'Admin only. One policy per priority and tier (or no tier): a second one is 409.',
+  })
   @Idempotent(toSlaPolicy)
   @ApiCreatedResponse({ type: SlaPolicy })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateSlaPolicyInput): Promise<SlaPolicy> {
@@ -49,7 +52,12 @@ export class SlaPoliciesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change an SLA policy', description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: SlaPolicy })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateSlaPolicyBody, @IfMatch() expectedVersion?: number): Promise<SlaPolicy> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateSlaPolicyBody,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<SlaPolicy> {
     return toSlaPolicy(await this.policies.update(actor, id, input, expectedVersion));
   }
 

@@ -40,7 +40,15 @@ export class SlaPoliciesResolver {
     @Args('input') input: CreateSlaPolicyInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ): Promise<SlaPolicy> {
-    return this.idempotency.mutation(actor, 'createSlaPolicy', input, idempotencyKey, (a) => this.service.create(a, input), toSlaPolicy, slaPolicyFromJson);
+    return this.idempotency.mutation(
+      actor,
+      'createSlaPolicy',
+      input,
+      idempotencyKey,
+      (a) => this.service.create(a, input),
+      toSlaPolicy,
+      slaPolicyFromJson,
+    );
   }
 
   @Mutation(() => SlaPolicy, { description: 'Admin only.' })

@@ -46,7 +46,14 @@ export class SlaPoliciesService {
       writeTransaction(this.dataSource, actor, async (em) => {
         if (tierId) await assertTierReference(em, tierId);
         await assertScopeFree(em, input.priority, tierId);
-        return em.save(em.create(SlaPolicyEntity, { ...input, tierId, pauseWhilePending: input.pauseWhilePending ?? true, autoEscalate: input.autoEscalate ?? false }));
+        return em.save(
+          em.create(SlaPolicyEntity, {
+            ...input,
+            tierId,
+            pauseWhilePending: input.pauseWhilePending ?? true,
+            autoEscalate: input.autoEscalate ?? false,
+          }),
+        );
       }),
     );
   }

@@ -19,5 +19,9 @@ export async function applicablePolicy(em: EntityManager, priority: TicketPriori
 
 /** `applicablePolicy` over policies already in memory (the intake catalog's). */
 export function applicablePolicyIn(policies: readonly SlaPolicyEntity[], priority: TicketPriority, tierId: string): SlaPolicyEntity | null {
-  return policies.find((p) => p.priority === priority && p.tierId === tierId) ?? policies.find((p) => p.priority === priority && p.tierId === null) ?? null;
+  return (
+    policies.find((p) => p.priority === priority && p.tierId === tierId) ??
+    policies.find((p) => p.priority === priority && p.tierId === null) ??
+    null
+  );
 }

@@ -17,7 +17,9 @@ export class SlaTimelineService {
   async timeline(actor: Actor, ticketId: string): Promise<SlaTimeline> {
     assertRole(actor, 'agent', 'admin');
     const ticket = await this.access.findVisible(actor, ticketId);
-    const clocks = await this.dataSource.getRepository(SlaClockEntity).find({ where: { ticketId }, order: { metric: 'ASC', cycle: 'ASC' } });
+    const clocks = await this.dataSource
+      .getRepository(SlaClockEntity)
+      .find({ where: { ticketId }, order: { metric: 'ASC', cycle: 'ASC' } });
     const now = new Date();
     return { ticketId, policyId: ticket.slaPolicyId, clocks: clocks.map((c) => toSlaClock(c, now)) };
   }

@@ -14,7 +14,10 @@ export class SlaController {
 
   @Get(':id/sla')
   @Roles('agent', 'admin')
-  @ApiOperation({ summary: "The ticket's SLA clocks", description: 'Each clock with its target, start, pauses (from, to, reason), dueAt, satisfiedAt, breachedAt.' })
+  @ApiOperation({
+    summary: "The ticket's SLA clocks",
+    description: 'Each clock with its target, start, pauses (from, to, reason), dueAt, satisfiedAt, breachedAt.',
+  })
   @ApiOkResponse({ type: SlaTimeline })
   timeline(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<SlaTimeline> {
     return this.timelines.timeline(actor, id);

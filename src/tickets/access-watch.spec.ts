@@ -17,7 +17,9 @@ describe('AccessWatch', () => {
       const identities = { subscribe: () => () => undefined } as unknown as IdentityChanges;
       const closed: number[] = [];
       let ended = false;
-      new AccessWatch(actor, authenticator, identities, { end: () => (ended = true) }, { close: (code: number) => closed.push(code) } as never);
+      new AccessWatch(actor, authenticator, identities, { end: () => (ended = true) }, {
+        close: (code: number) => closed.push(code),
+      } as never);
       lag = 5;
       for (let i = 0; i < 50 && closed.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(closed).toEqual([4401]);

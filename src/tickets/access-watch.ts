@@ -26,7 +26,13 @@ export class AccessWatch {
   ) {
     this.arm();
     this.unsubscribe = identities.subscribe((change) => {
-      if (change === 'all' || change === `user:${actor.id}` || change === `apiKey:${actor.apiKeyId}` || change === `organization:${actor.organizationId}`) void this.current();
+      if (
+        change === 'all' ||
+        change === `user:${actor.id}` ||
+        change === `apiKey:${actor.apiKeyId}` ||
+        change === `organization:${actor.organizationId}`
+      )
+        void this.current();
     });
   }
 
@@ -37,7 +43,10 @@ export class AccessWatch {
   private arm(): void {
     const expiresAt = this.actor.expiresAt;
     if (expiresAt === undefined || this.ended) return;
-    this.timer = setTimeout(() => (Date.now() < expiresAt ? this.arm() : void this.current()), Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS));
+    this.timer = setTimeout(
+      () => (Date.now() < expiresAt ? this.arm() : void this.current()),
+      Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS),
+    );
     this.timer.unref();
   }
 

@@ -65,7 +65,9 @@ export class IntakeCatalogCache {
     // create's check refuses (and reloads). Read the other way round, newer version with older rows would pass.
     const [{ version }]: { version: string }[] = await this.dataSource.query('SELECT version FROM intake_catalog');
     const tiers = await this.dataSource.getRepository(TierEntity).find({ order: { level: 'ASC', createdAt: 'ASC', id: 'ASC' } });
-    const rules = await this.dataSource.getRepository(RoutingRuleEntity).find({ where: { active: true }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    const rules = await this.dataSource
+      .getRepository(RoutingRuleEntity)
+      .find({ where: { active: true }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
     const policies = await this.dataSource.getRepository(SlaPolicyEntity).find();
     const catalog = { version, tiers, rules, policies };
     this.loaded = catalog;

@@ -28,10 +28,12 @@ export class TicketAccess {
   async scopeOf(actor: Actor): Promise<TicketScope> {
     if (actor.role === 'admin') return { kind: 'all' };
     // The facts read with the user at authentication, when there (see Actor.access); else read now.
-    if (actor.role === 'agent') return { kind: 'staff', userId: actor.id, tierIds: actor.access?.tierIds ?? (await this.tiers.tierIdsOf(actor.id)) };
+    if (actor.role === 'agent')
+      return { kind: 'staff', userId: actor.id, tierIds: actor.access?.tierIds ?? (await this.tiers.tierIdsOf(actor.id)) };
     const shares = !actor.organizationId
       ? false
-      : (actor.access?.organizationSharesTickets ?? (await this.dataSource.getRepository(OrganizationEntity).exists({ where: { id: actor.organizationId, shareTickets: true } })));
+      : (actor.access?.organizationSharesTickets ??
+        (await this.dataSource.getRepository(OrganizationEntity).exists({ where: { id: actor.organizationId, shareTickets: true } })));
     return { kind: 'customer', userId: actor.id, sharedOrganizationId: shares ? actor.organizationId : null };
   }
 
@@ -42,7 +44,10 @@ export class TicketAccess {
       case 'staff':
         return scope.tierIds.includes(ticket.tierId) || ticket.assigneeId === scope.userId;
       case 'customer':
-        return ticket.requesterId === scope.userId || (scope.sharedOrganizationId !== null && ticket.organizationId === scope.sharedOrganizationId);
+        return (
+          ticket.requesterId === scope.userId ||
+          (scope.sharedOrganizationId !== null && ticket.organizationId === scope.sharedOrganizationId)
+        );
     }
   }
 
@@ -52,10 +57,16 @@ export class TicketAccess {
       case 'all':
         return qb;
       case 'staff':
-        return qb.andWhere('(t."tierId" = ANY(:scopeTiers::uuid[]) OR t."assigneeId" = :scopeUser)', { scopeTiers: scope.tierIds, scopeUser: scope.userId });
+        return qb.andWhere('(t."tierId" = ANY(:scopeTiers::uuid[]) OR t."assigneeId" = :scopeUser)', {
+          scopeTiers: scope.tierIds,
+          scopeUser: scope.userId,
+        });
       case 'customer':
         return scope.sharedOrganizationId
-          ? qb.andWhere('(t."requesterId" = :scopeUser OR t."organizationId" = :scopeOrg)', { scopeUser: scope.userId, scopeOrg: scope.sharedOrganizationId })
+          ? qb.andWhere('(t."requesterId" = :scopeUser OR t."organizationId" = :scopeOrg)', {
+              scopeUser: scope.userId,
+              scopeOrg: scope.sharedOrganizationId,
+            })
           : qb.andWhere('t."requesterId" = :scopeUser', { scopeUser: scope.userId });
     }
   }
@@ -71,7 +82,10 @@ export class TicketAccess {
   // The most frequent read of all (every ticket page, reply, file and timeline starts with it): prepared.
   private ticketByIdStatement?: PreparedStatement;
   private ticketById(): PreparedStatement {
-    return (this.ticketByIdStatement ??= { name: 'ticket_by_id', text: `SELECT ${selectColumns(this.dataSource, TicketEntity)} FROM ticket WHERE id = $1` });
+    return (this.ticketByIdStatement ??= {
+      name: 'ticket_by_id',
+      text: `SELECT ${selectColumns(this.dataSource, TicketEntity)} FROM ticket WHERE id = $1`,
+    });
   }
 
   assertVisible(scope: TicketScope, ticket: TicketEntity | null): asserts ticket is TicketEntity {

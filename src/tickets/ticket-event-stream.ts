@@ -46,7 +46,8 @@ export class TicketEventStream {
    * return() ends the live feed first: an async generator waiting for the next live event could not be returned.
    */
   async subscribe(actor: Actor, options: Options, connection?: SubscriberConnection): Promise<AsyncIterableIterator<Payload>> {
-    if (options.after != null && !/^\d{1,18}$/.test(options.after)) throw DomainError.validation([{ field: 'after', message: 'after must be an event cursor' }]);
+    if (options.after != null && !/^\d{1,18}$/.test(options.after))
+      throw DomainError.validation([{ field: 'after', message: 'after must be an event cursor' }]);
     const scope = await this.access.scopeOf(actor);
     if (options.ticketId) {
       const ticket = await this.dataSource.getRepository(TicketEntity).findOneBy({ id: options.ticketId });
@@ -128,7 +129,6 @@ export class TicketEventStream {
     return ticket !== null && this.access.canSee(scope, ticket);
   }
 }
-
 
 /**
  * This replica's live events from the moment of attaching, buffered until read. (PubSub's own iterator subscribes only on

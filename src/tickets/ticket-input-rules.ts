@@ -20,9 +20,19 @@ export async function assertAssignable(em: EntityManager, userId: string): Promi
 }
 
 /** What the `ticket.created` event keeps of a new ticket (the insert adds its number). */
-export function createdSnapshot(t: Pick<TicketEntity, 'subject' | 'priority' | 'type' | 'channel' | 'requesterId' | 'organizationId' | 'tierId' | 'assigneeId' | 'tags'>): Record<string, unknown> {
+export function createdSnapshot(
+  t: Pick<TicketEntity, 'subject' | 'priority' | 'type' | 'channel' | 'requesterId' | 'organizationId' | 'tierId' | 'assigneeId' | 'tags'>,
+): Record<string, unknown> {
   return {
-    subject: t.subject, status: 'new', priority: t.priority, type: t.type, channel: t.channel,
-    requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId, tags: t.tags,
+    subject: t.subject,
+    status: 'new',
+    priority: t.priority,
+    type: t.type,
+    channel: t.channel,
+    requesterId: t.requesterId,
+    organizationId: t.organizationId,
+    tierId: t.tierId,
+    assigneeId: t.assigneeId,
+    tags: t.tags,
   };
 }

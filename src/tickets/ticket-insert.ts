@@ -5,9 +5,28 @@ import { StaleIntakeCatalog } from './intake-catalog.js';
 import { TicketEntity } from './ticket.entity.js';
 
 /** The columns a create sets; the rest take their defaults (status new, no breaches, …). */
-export type NewTicket = Pick<TicketEntity,
-  | 'id' | 'subject' | 'description' | 'type' | 'priority' | 'channel' | 'requesterId' | 'organizationId' | 'tierId' | 'escalationLevel'
-  | 'assigneeId' | 'tags' | 'customFields' | 'followUpOfId' | 'slaPolicyId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'slaDueAt' | 'createdAt'>;
+export type NewTicket = Pick<
+  TicketEntity,
+  | 'id'
+  | 'subject'
+  | 'description'
+  | 'type'
+  | 'priority'
+  | 'channel'
+  | 'requesterId'
+  | 'organizationId'
+  | 'tierId'
+  | 'escalationLevel'
+  | 'assigneeId'
+  | 'tags'
+  | 'customFields'
+  | 'followUpOfId'
+  | 'slaPolicyId'
+  | 'firstResponseDueAt'
+  | 'resolutionDueAt'
+  | 'slaDueAt'
+  | 'createdAt'
+>;
 
 /** The `ticket.created` audit event: its id, who created the ticket, and the snapshot (the ticket's number is added in SQL). */
 export interface CreatedEvent {
@@ -24,13 +43,49 @@ let statement: PreparedStatement | null = null;
  * outbox row, and its SLA clocks. The insert checks the intake catalog version it was planned with, in the same
  * statement: a stale plan writes nothing and raises StaleIntakeCatalog (the caller reruns the create).
  */
-export async function insertNewTicket(em: EntityManager, ticket: NewTicket, event: CreatedEvent, clocks: SlaClockEntity[], catalogVersion: string): Promise<TicketEntity> {
+export async function insertNewTicket(
+  em: EntityManager,
+  ticket: NewTicket,
+  event: CreatedEvent,
+  clocks: SlaClockEntity[],
+  catalogVersion: string,
+): Promise<TicketEntity> {
   const t = ticket;
   const [row] = await preparedIn(em, (statement ??= insertStatement(em.connection)), [
-    t.id, t.subject, t.description, t.type, t.priority, t.channel, t.requesterId, t.organizationId, t.tierId, t.escalationLevel, t.assigneeId,
-    t.tags, JSON.stringify(t.customFields), t.followUpOfId, `${t.subject}\n${t.description}`, t.slaPolicyId, t.firstResponseDueAt,
-    t.resolutionDueAt, t.slaDueAt, t.createdAt, event.id, event.actorId, JSON.stringify(event.after),
-    JSON.stringify(clocks.map((c) => ({ id: c.id, metric: c.metric, policyId: c.policyId, targetMinutes: c.targetMinutes, startedAt: c.startedAt, dueAt: c.dueAt, warnAt: c.warnAt }))),
+    t.id,
+    t.subject,
+    t.description,
+    t.type,
+    t.priority,
+    t.channel,
+    t.requesterId,
+    t.organizationId,
+    t.tierId,
+    t.escalationLevel,
+    t.assigneeId,
+    t.tags,
+    JSON.stringify(t.customFields),
+    t.followUpOfId,
+    `${t.subject}\n${t.description}`,
+    t.slaPolicyId,
+    t.firstResponseDueAt,
+    t.resolutionDueAt,
+    t.slaDueAt,
+    t.createdAt,
+    event.id,
+    event.actorId,
+    JSON.stringify(event.after),
+    JSON.stringify(
+      clocks.map((c) => ({
+        id: c.id,
+        metric: c.metric,
+        policyId: c.policyId,
+        targetMinutes: c.targetMinutes,
+        startedAt: c.startedAt,
+        dueAt: c.dueAt,
+        warnAt: c.warnAt,
+      })),
+    ),
     catalogVersion,
   ]);
   if (!row) throw new StaleIntakeCatalog();

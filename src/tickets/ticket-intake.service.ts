@@ -57,20 +57,36 @@ export class TicketIntake {
       } catch (error) {
         if (!(error instanceof StaleIntakeCatalog)) throw error;
         this.catalog.stale(catalog);
-        if (attempt === ATTEMPTS) throw new DomainError('CONFLICT', 'Tiers, routing rules or SLA policies kept changing while the ticket was filed; retry');
+        if (attempt === ATTEMPTS)
+          throw new DomainError('CONFLICT', 'Tiers, routing rules or SLA policies kept changing while the ticket was filed; retry');
       }
     }
   }
 
-  private async file(em: EntityManager, actor: Actor, input: CreateTicketInput, scope: TicketScope | null, catalog: IntakeCatalog): Promise<TicketEntity> {
+  private async file(
+    em: EntityManager,
+    actor: Actor,
+    input: CreateTicketInput,
+    scope: TicketScope | null,
+    catalog: IntakeCatalog,
+  ): Promise<TicketEntity> {
     // Without requesterId the caller is the requester, already loaded (and found active) by authentication.
-    const requester = input.requesterId ? await this.requester(em, input.requesterId) : { id: actor.id, organizationId: actor.organizationId };
+    const requester = input.requesterId
+      ? await this.requester(em, input.requesterId)
+      : { id: actor.id, organizationId: actor.organizationId };
     if (input.assigneeId) await assertAssignable(em, input.assigneeId);
     if (input.followUpOfId) await this.assertFollowUp(em, scope!, input.followUpOfId);
     const fields = {
-      subject: input.subject, description: input.description, type: input.type ?? 'question', priority: input.priority ?? 'normal',
-      channel: input.channel ?? (actor.apiKeyId ? 'api' : 'web'), requesterId: requester.id, organizationId: requester.organizationId,
-      tags: input.tags ?? [], customFields: input.customFields ?? {}, followUpOfId: input.followUpOfId ?? null,
+      subject: input.subject,
+      description: input.description,
+      type: input.type ?? 'question',
+      priority: input.priority ?? 'normal',
+      channel: input.channel ?? (actor.apiKeyId ? 'api' : 'web'),
+      requesterId: requester.id,
+      organizationId: requester.organizationId,
+      tags: input.tags ?? [],
+      customFields: input.customFields ?? {},
+      followUpOfId: input.followUpOfId ?? null,
     } as const;
     const { tier, routedBy } = await this.entryFor(em, catalog, input.tierId, fields);
     const id = newId();
@@ -80,11 +96,22 @@ export class TicketIntake {
     // The tier's assignment lock (round robin, least loaded), if any, is taken last: held for the fewest statements.
     const assigneeId = input.assigneeId ?? (await assignInTier(em, tier));
     const row = { ...fields, id, tierId: tier.id, escalationLevel: tier.level, assigneeId, createdAt, ...slaColumnsOf(clocks) };
-    const created = await insertNewTicket(em, row, { id: newId(), actorId: actor.id, after: createdSnapshot(row) }, clocks, catalog.version);
+    const created = await insertNewTicket(
+      em,
+      row,
+      { id: newId(), actorId: actor.id, after: createdSnapshot(row) },
+      clocks,
+      catalog.version,
+    );
     if (routedBy) await recordEscalation(em, this.events, created, routedBy);
     if (created.assigneeId) {
       // Assigned by the tier's strategy unless the caller named the assignee.
-      await this.events.record(em, created, { type: 'ticket.assigned', actorId: input.assigneeId ? actor.id : null, before: { assigneeId: null }, after: { assigneeId: created.assigneeId } });
+      await this.events.record(em, created, {
+        type: 'ticket.assigned',
+        actorId: input.assigneeId ? actor.id : null,
+        before: { assigneeId: null },
+        after: { assigneeId: created.assigneeId },
+      });
     }
     if (clocks.length) await this.clocks.scheduleStarted(em, clocks);
     return created;
@@ -94,7 +121,12 @@ export class TicketIntake {
    * The tier a new ticket enters: the one a staff caller named, else the first routing rule that matches, else the first
    * line. A rule that sends it above the first line is recorded as an escalation (trigger `rule`, no hand-off).
    */
-  private async entryFor(em: EntityManager, catalog: IntakeCatalog, tierId: string | undefined, fields: Parameters<typeof matchingRule>[1]): Promise<{ tier: TierEntity; routedBy: MoveRecord | null }> {
+  private async entryFor(
+    em: EntityManager,
+    catalog: IntakeCatalog,
+    tierId: string | undefined,
+    fields: Parameters<typeof matchingRule>[1],
+  ): Promise<{ tier: TierEntity; routedBy: MoveRecord | null }> {
     // A tier not in the catalog may be newer than it: asked of the database before it is refused.
     if (tierId) return { tier: catalog.tiers.find((t) => t.id === tierId) ?? (await this.tierOrFail(em, tierId)), routedBy: null };
     const entry = IntakeCatalogCache.entryTier(catalog);
@@ -103,9 +135,10 @@ export class TicketIntake {
     const tier = catalog.tiers.find((t) => t.id === rule.tierId);
     // A rule's tier always exists (tiers with rules cannot be deleted); missing, the copy is stale.
     if (!tier) throw new StaleIntakeCatalog();
-    const routedBy: MoveRecord | null = tier.level > entry.level
-      ? { from: entry, to: tier, reason: `Routing rule "${rule.name}"`, handoff: null, actorId: null, trigger: 'rule' }
-      : null;
+    const routedBy: MoveRecord | null =
+      tier.level > entry.level
+        ? { from: entry, to: tier, reason: `Routing rule "${rule.name}"`, handoff: null, actorId: null, trigger: 'rule' }
+        : null;
     return { tier, routedBy };
   }
 
@@ -124,6 +157,7 @@ export class TicketIntake {
   private async assertFollowUp(em: EntityManager, scope: TicketScope, id: string): Promise<void> {
     const previous = await em.findOneBy(TicketEntity, { id });
     this.access.assertVisible(scope, previous);
-    if (previous.status !== 'closed') throw new DomainError('INVALID_TRANSITION', 'Only a closed ticket can be followed up; reply to it instead');
+    if (previous.status !== 'closed')
+      throw new DomainError('INVALID_TRANSITION', 'Only a closed ticket can be followed up; reply to it instead');
   }
 }

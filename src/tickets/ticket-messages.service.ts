@@ -55,21 +55,37 @@ export class TicketMessagesService {
   async append(em: EntityManager, actor: Actor, ticket: TicketEntity, input: AddMessageInput): Promise<TicketMessageEntity> {
     const visibility = input.visibility ?? 'public';
     if (visibility === 'internal' && !isStaff(actor)) {
-      throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [{ field: 'visibility', message: 'customers may only post public' }]);
+      throw new DomainError('FORBIDDEN', 'Customers can only post public replies', [
+        { field: 'visibility', message: 'customers may only post public' },
+      ]);
     }
     if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
     const saved = await em.save(em.create(TicketMessageEntity, { ticketId: ticket.id, authorId: actor.id, visibility, body: input.body }));
     await this.attachments.attachToMessage(em, actor, ticket.id, saved.id, input.attachmentIds ?? []);
     const internal = visibility === 'internal';
-    await this.recorder.record(em, ticket, { type: 'ticket.message_added', actorId: actor.id, internal, after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body, attachmentIds: input.attachmentIds ?? [] } });
+    await this.recorder.record(em, ticket, {
+      type: 'ticket.message_added',
+      actorId: actor.id,
+      internal,
+      after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body, attachmentIds: input.attachmentIds ?? [] },
+    });
 
-    const status = internal ? ticket.status : isStaff(actor) ? statusAfterAgentReply(ticket.status) : statusAfterCustomerReply(ticket.status);
+    const status = internal
+      ? ticket.status
+      : isStaff(actor)
+        ? statusAfterAgentReply(ticket.status)
+        : statusAfterCustomerReply(ticket.status);
     const column = internal ? 'searchInternalText' : 'searchPublicText';
     const firstResponse = !internal && isStaff(actor) && !ticket.firstRespondedAt;
     if (firstResponse) ticket.firstRespondedAt = saved.createdAt;
     // Appended in SQL: the search text is never loaded with the ticket (see TicketEntity). Bumps version and updatedAt.
-    await em.createQueryBuilder().update(TicketEntity)
-      .set({ [column]: () => `left("${column}" || chr(10) || :appended, ${MAX_SEARCH_TEXT})`, ...(firstResponse ? { firstRespondedAt: saved.createdAt } : {}) })
+    await em
+      .createQueryBuilder()
+      .update(TicketEntity)
+      .set({
+        [column]: () => `left("${column}" || chr(10) || :appended, ${MAX_SEARCH_TEXT})`,
+        ...(firstResponse ? { firstRespondedAt: saved.createdAt } : {}),
+      })
       .setParameter('appended', input.body)
       .where('id = :id', { id: ticket.id })
       .execute();
@@ -79,7 +95,14 @@ export class TicketMessagesService {
   }
 
   /** A status change that follows from something else (a reply, an information request): saved, clocked, recorded. */
-  async moveStatus(em: EntityManager, actor: Actor | null, ticket: TicketEntity, to: TicketStatus, at: Date, pauseReason?: string): Promise<void> {
+  async moveStatus(
+    em: EntityManager,
+    actor: Actor | null,
+    ticket: TicketEntity,
+    to: TicketStatus,
+    at: Date,
+    pauseReason?: string,
+  ): Promise<void> {
     const from = ticket.status;
     if (to === from) return;
     assertTransition(from, to);
@@ -87,7 +110,12 @@ export class TicketMessagesService {
     if (to === 'open') ticket.solvedAt = null;
     await em.save(ticket);
     await this.clocks.onStatusChange(em, ticket, from, to, at, pauseReason);
-    await this.recorder.record(em, ticket, { type: 'ticket.status_changed', actorId: actor?.id ?? null, before: { status: from }, after: { status: to } });
+    await this.recorder.record(em, ticket, {
+      type: 'ticket.status_changed',
+      actorId: actor?.id ?? null,
+      before: { status: from },
+      after: { status: to },
+    });
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketMessageEntity>> {
@@ -103,7 +131,12 @@ export class TicketMessagesService {
    */
   async pagesByTicketIds(actor: Actor, ticketIds: readonly string[], page: PageRequest): Promise<Page<TicketMessageEntity>[]> {
     const where = isStaff(actor) ? undefined : `m.visibility = 'public'`;
-    return paginateEach(this.dataSource, { target: TicketMessageEntity, alias: 'm', parentColumn: 'ticketId', parentIds: ticketIds, where }, MESSAGE_KEYSET, page);
+    return paginateEach(
+      this.dataSource,
+      { target: TicketMessageEntity, alias: 'm', parentColumn: 'ticketId', parentIds: ticketIds, where },
+      MESSAGE_KEYSET,
+      page,
+    );
   }
 
   /** The audit trail: staff only (customers get 403 on a ticket they can see, 404 otherwise). */
@@ -117,6 +150,11 @@ export class TicketMessagesService {
   /** A page of each ticket's audit trail, all in one statement (GraphQL `Ticket.events`): staff only, as in REST. */
   async eventPagesByTicketIds(actor: Actor, ticketIds: readonly string[], page: PageRequest): Promise<Page<TicketEventEntity>[]> {
     if (!isStaff(actor)) throw new DomainError('FORBIDDEN', 'The audit trail is for agents and admins');
-    return paginateEach(this.dataSource, { target: TicketEventEntity, alias: 'e', parentColumn: 'ticketId', parentIds: ticketIds }, EVENT_KEYSET, page);
+    return paginateEach(
+      this.dataSource,
+      { target: TicketEventEntity, alias: 'e', parentColumn: 'ticketId', parentIds: ticketIds },
+      EVENT_KEYSET,
+      page,
+    );
   }
 }

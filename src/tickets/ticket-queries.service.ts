@@ -8,9 +8,17 @@ import { preparedMany, selectColumns } from '../database/prepared-read.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketEntity } from './ticket.entity.js';
 
-const byId = (direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({ expression: 't.id', direction, value: (t) => t.id, cast: '::uuid' });
+const byId = (direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({
+  expression: 't.id',
+  direction,
+  value: (t) => t.id,
+  cast: '::uuid',
+});
 const at = (column: 'createdAt' | 'updatedAt', direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({
-  expression: `t."${column}"`, direction, value: (t) => t[column].toISOString(), cast: '::timestamptz',
+  expression: `t."${column}"`,
+  direction,
+  value: (t) => t[column].toISOString(),
+  cast: '::timestamptz',
 });
 // Tickets without an SLA deadline sort last; the expression matches the indexes ix_ticket_sla_due and ix_ticket_tier_sla_due.
 const SLA_DUE = `coalesce(t."slaDueAt", 'infinity'::timestamptz)`;
@@ -22,8 +30,15 @@ export const TICKET_KEYSETS: Record<TicketSort, KeysetColumn<TicketEntity>[]> = 
   updatedAt: [at('updatedAt', 'ASC'), byId('ASC')],
   '-updatedAt': [at('updatedAt', 'DESC'), byId('DESC')],
   // Most urgent first (the enum is declared low → urgent), then oldest first.
-  priority: [{ expression: 't.priority', direction: 'DESC', value: (t) => t.priority, cast: '::ticket_priority' }, at('createdAt', 'ASC'), byId('ASC')],
-  slaDueAt: [{ expression: SLA_DUE, direction: 'ASC', value: (t) => (t.slaDueAt ? t.slaDueAt.toISOString() : 'infinity'), cast: '::timestamptz' }, byId('ASC')],
+  priority: [
+    { expression: 't.priority', direction: 'DESC', value: (t) => t.priority, cast: '::ticket_priority' },
+    at('createdAt', 'ASC'),
+    byId('ASC'),
+  ],
+  slaDueAt: [
+    { expression: SLA_DUE, direction: 'ASC', value: (t) => (t.slaDueAt ? t.slaDueAt.toISOString() : 'infinity'), cast: '::timestamptz' },
+    byId('ASC'),
+  ],
 };
 
 const QUERY = `(websearch_to_tsquery('english', :q) || websearch_to_tsquery('russian', :q))`;

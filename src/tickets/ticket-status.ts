@@ -28,7 +28,10 @@ export function canMove(from: TicketStatus, to: TicketStatus): boolean {
 
 export function assertTransition(from: TicketStatus, to: TicketStatus): void {
   if (from !== to && !canMove(from, to)) {
-    throw new DomainError('INVALID_TRANSITION', `A ticket cannot move from ${from} to ${to}${from === 'closed' ? ': closed is final, open a follow-up' : ''}`);
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `A ticket cannot move from ${from} to ${to}${from === 'closed' ? ': closed is final, open a follow-up' : ''}`,
+    );
   }
 }
 

@@ -1,10 +1,28 @@
-import { BeforeInsert, Column, CreateDateColumn, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { newId } from '../common/ids.js';
 import { OrganizationEntity } from '../users/organization.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import {
-  TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
-  type TicketChannel, type TicketPriority, type TicketStatus, type TicketType,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  type TicketChannel,
+  type TicketPriority,
+  type TicketStatus,
+  type TicketType,
 } from './ticket-status.js';
 
 // English and Russian stems of the same text, so a query in either language matches.
@@ -68,9 +86,11 @@ export class TicketEntity {
   // Search reads these stored vectors (PostgreSQL keeps them in step with the texts) rather than parsing text per row,
   // and their statistics let the planner tell a rare term (GIN bitmap) from a common one (walk the sort's index).
   /** What customers may match. */
-  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_PUBLIC }) searchPublic!: string;
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_PUBLIC })
+  searchPublic!: string;
   /** What staff may match: the public text and the internal notes. */
-  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_STAFF }) searchStaff!: string;
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, generatedType: 'STORED', asExpression: SEARCH_STAFF })
+  searchStaff!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) solvedAt!: Date | null;

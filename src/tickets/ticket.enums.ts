@@ -3,7 +3,6 @@ import { MESSAGE_VISIBILITIES } from './ticket-message.entity.js';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './ticket-status.js';
 import { enumOf } from '../common/graphql/enum-of.js';
 
-
 export const TicketStatusEnum = enumOf(TICKET_STATUSES);
 export const TicketPriorityEnum = enumOf(TICKET_PRIORITIES);
 export const TicketTypeEnum = enumOf(TICKET_TYPES);

@@ -5,11 +5,24 @@ import { JSONObjectScalar } from '../common/graphql/json.scalar.js';
 import { Connection } from '../common/pagination/paginated.js';
 import { MESSAGE_VISIBILITIES, type MessageVisibility, type TicketMessageEntity } from './ticket-message.entity.js';
 import {
-  TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
-  type TicketChannel, type TicketPriority, type TicketStatus, type TicketType,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  type TicketChannel,
+  type TicketPriority,
+  type TicketStatus,
+  type TicketType,
 } from './ticket-status.js';
 import type { SlaMetric, TicketEntity } from './ticket.entity.js';
-import { MessageVisibilityEnum, SlaMetricEnum, TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from './ticket.enums.js';
+import {
+  MessageVisibilityEnum,
+  SlaMetricEnum,
+  TicketChannelEnum,
+  TicketPriorityEnum,
+  TicketStatusEnum,
+  TicketTypeEnum,
+} from './ticket.enums.js';
 import type { TicketEventEntity } from '../events/ticket-event.entity.js';
 
 const dateTime = { type: String, format: 'date-time', maxLength: 30 } as const;
@@ -22,13 +35,17 @@ export class TicketSla {
   @ApiProperty(nullableDateTime) @Field(() => GraphQLISODateTime, { nullable: true }) firstResponseDueAt!: Date | null;
   @ApiProperty(nullableDateTime) @Field(() => GraphQLISODateTime, { nullable: true }) resolutionDueAt!: Date | null;
   @ApiProperty(nullableDateTime) @Field(() => GraphQLISODateTime, { nullable: true }) firstRespondedAt!: Date | null;
-  @ApiProperty({ enum: ['first_response', 'resolution'], enumName: 'SlaMetric', isArray: true, maxItems: 2 }) @Field(() => [SlaMetricEnum]) breached!: SlaMetric[];
+  @ApiProperty({ enum: ['first_response', 'resolution'], enumName: 'SlaMetric', isArray: true, maxItems: 2 })
+  @Field(() => [SlaMetricEnum])
+  breached!: SlaMetric[];
 }
 
 @ObjectType('Ticket')
 export class Ticket {
   @ApiProperty(uuid) @Field(() => ID) id!: string;
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647, description: 'Human ticket number' }) @Field(() => Int) number!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647, description: 'Human ticket number' })
+  @Field(() => Int)
+  number!: number;
   @ApiProperty({ maxLength: 200 }) @Field(() => String) subject!: string;
   @ApiProperty({ maxLength: 50_000 }) @Field(() => String) description!: string;
   @ApiProperty({ enum: TICKET_STATUSES, enumName: 'TicketStatus' }) @Field(() => TicketStatusEnum) status!: TicketStatus;
@@ -40,9 +57,14 @@ export class Ticket {
   @ApiProperty(uuid) @Field(() => ID) tierId!: string;
   @ApiProperty({ ...uuid, nullable: true }) @Field(() => ID, { nullable: true }) assigneeId!: string | null;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 20 }) @Field(() => [String]) tags!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, maxProperties: 50 }) @Field(() => JSONObjectScalar) customFields!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, maxProperties: 50 }) @Field(() => JSONObjectScalar) customFields!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: TicketSla }) @Field(() => TicketSla) sla!: TicketSla;
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 10, description: "The tier's level" }) @Field(() => Int) escalationLevel!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 10, description: "The tier's level" })
+  @Field(() => Int)
+  escalationLevel!: number;
   @ApiProperty({ ...uuid, nullable: true }) @Field(() => ID, { nullable: true }) followUpOfId!: string | null;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) createdAt!: Date;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) updatedAt!: Date;
@@ -56,7 +78,9 @@ export class TicketMessage {
   @ApiProperty(uuid) @Field(() => ID) id!: string;
   @ApiProperty(uuid) @Field(() => ID) ticketId!: string;
   @ApiProperty(uuid) @Field(() => ID) authorId!: string;
-  @ApiProperty({ enum: MESSAGE_VISIBILITIES, enumName: 'MessageVisibility' }) @Field(() => MessageVisibilityEnum) visibility!: MessageVisibility;
+  @ApiProperty({ enum: MESSAGE_VISIBILITIES, enumName: 'MessageVisibility' })
+  @Field(() => MessageVisibilityEnum)
+  visibility!: MessageVisibility;
   @ApiProperty({ maxLength: 50_000 }) @Field(() => String) body!: string;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
@@ -65,14 +89,24 @@ export class TicketMessage {
 export class TicketEvent {
   @ApiProperty(uuid) @Field(() => ID) id!: string;
   @ApiProperty(uuid) @Field(() => ID) ticketId!: string;
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647, description: 'Order within the ticket' }) @Field(() => Int) sequence!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647, description: 'Order within the ticket' })
+  @Field(() => Int)
+  sequence!: number;
   /** Resume cursor for `ticketEvents(after:)`. */
-  @ApiProperty({ maxLength: 20, pattern: '^[0-9]+$', description: 'Global order; resume cursor for subscriptions' }) @Field(() => String) cursor!: string;
+  @ApiProperty({ maxLength: 20, pattern: '^[0-9]+$', description: 'Global order; resume cursor for subscriptions' })
+  @Field(() => String)
+  cursor!: string;
   @ApiProperty({ maxLength: 50, example: 'ticket.status_changed' }) @Field(() => String) type!: string;
   /** Who made the change; null when the system did. */
-  @ApiProperty({ ...uuid, nullable: true, description: 'Who made the change; null when the system did' }) @Field(() => ID, { nullable: true }) actor!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) @Field(() => JSONObjectScalar, { nullable: true }) before!: Record<string, unknown> | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) @Field(() => JSONObjectScalar, { nullable: true }) after!: Record<string, unknown> | null;
+  @ApiProperty({ ...uuid, nullable: true, description: 'Who made the change; null when the system did' })
+  @Field(() => ID, { nullable: true })
+  actor!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  @Field(() => JSONObjectScalar, { nullable: true })
+  before!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  @Field(() => JSONObjectScalar, { nullable: true })
+  after!: Record<string, unknown> | null;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) at!: Date;
 }
 
@@ -86,12 +120,34 @@ export class TicketEventConnection extends Connection(TicketEvent) {}
 
 export function toTicket(t: TicketEntity): Ticket {
   return {
-    id: t.id, number: t.number, subject: t.subject, description: t.description, status: t.status, priority: t.priority, type: t.type,
-    channel: t.channel, requesterId: t.requesterId, organizationId: t.organizationId, tierId: t.tierId, assigneeId: t.assigneeId,
-    tags: t.tags, customFields: t.customFields,
-    sla: { policyId: t.slaPolicyId, firstResponseDueAt: t.firstResponseDueAt, resolutionDueAt: t.resolutionDueAt, firstRespondedAt: t.firstRespondedAt, breached: t.slaBreached },
-    escalationLevel: t.escalationLevel, followUpOfId: t.followUpOfId, createdAt: t.createdAt, updatedAt: t.updatedAt,
-    solvedAt: t.solvedAt, closedAt: t.closedAt, version: t.version,
+    id: t.id,
+    number: t.number,
+    subject: t.subject,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    type: t.type,
+    channel: t.channel,
+    requesterId: t.requesterId,
+    organizationId: t.organizationId,
+    tierId: t.tierId,
+    assigneeId: t.assigneeId,
+    tags: t.tags,
+    customFields: t.customFields,
+    sla: {
+      policyId: t.slaPolicyId,
+      firstResponseDueAt: t.firstResponseDueAt,
+      resolutionDueAt: t.resolutionDueAt,
+      firstRespondedAt: t.firstRespondedAt,
+      breached: t.slaBreached,
+    },
+    escalationLevel: t.escalationLevel,
+    followUpOfId: t.followUpOfId,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    solvedAt: t.solvedAt,
+    closedAt: t.closedAt,
+    version: t.version,
   };
 }
 
@@ -100,14 +156,32 @@ export function toTicketMessage(m: TicketMessageEntity): TicketMessage {
 }
 
 export function toTicketEvent(e: TicketEventEntity): TicketEvent {
-  return { id: e.id, ticketId: e.ticketId, sequence: e.sequence, cursor: String(e.position), type: e.type, actor: e.actorId, before: e.before, after: e.after, at: e.at };
+  return {
+    id: e.id,
+    ticketId: e.ticketId,
+    sequence: e.sequence,
+    cursor: String(e.position),
+    type: e.type,
+    actor: e.actorId,
+    before: e.before,
+    after: e.after,
+    at: e.at,
+  };
 }
 
 /** A ticket back from an idempotent replay's stored JSON. */
 export function reviveTicket(t: Ticket): Ticket {
   return {
     ...t,
-    createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt), solvedAt: dateOrNull(t.solvedAt), closedAt: dateOrNull(t.closedAt),
-    sla: { ...t.sla, firstResponseDueAt: dateOrNull(t.sla.firstResponseDueAt), resolutionDueAt: dateOrNull(t.sla.resolutionDueAt), firstRespondedAt: dateOrNull(t.sla.firstRespondedAt) },
+    createdAt: new Date(t.createdAt),
+    updatedAt: new Date(t.updatedAt),
+    solvedAt: dateOrNull(t.solvedAt),
+    closedAt: dateOrNull(t.closedAt),
+    sla: {
+      ...t.sla,
+      firstResponseDueAt: dateOrNull(t.sla.firstResponseDueAt),
+      resolutionDueAt: dateOrNull(t.sla.resolutionDueAt),
+      firstRespondedAt: dateOrNull(t.sla.firstRespondedAt),
+    },
   };
 }

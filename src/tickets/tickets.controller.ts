@@ -30,7 +30,10 @@ export class TicketsController {
 
   @Post()
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Open a ticket', description: 'Customers open for themselves; staff may set requesterId, tier, assignee, priority, tags.' })
+  @ApiOperation({
+    summary: 'Open a ticket',
+    description: 'Customers open for themselves; staff may set requesterId, tier, assignee, priority, tags.',
+  })
   @Idempotent(toTicket)
   @ApiCreatedResponse({ type: Ticket })
   async create(@CurrentActor() actor: Actor, @Body() input: CreateTicketInput): Promise<Ticket> {
@@ -56,18 +59,34 @@ export class TicketsController {
 
   @Patch(':id')
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Change a ticket', description: 'Staff: status, priority, type, assignee, tags, custom fields. Customers: subject/description while new. Honours If-Match.' })
+  @ApiOperation({
+    summary: 'Change a ticket',
+    description:
+      'Staff: status, priority, type, assignee, tags, custom fields. Customers: subject/description while new. Honours If-Match.',
+  })
   @ApiOkResponse({ type: Ticket })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateTicketInput, @IfMatch() expectedVersion?: number): Promise<Ticket> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateTicketInput,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<Ticket> {
     return toTicket(await this.tickets.update(actor, id, input, expectedVersion));
   }
 
   @Post(':id/messages')
   @Roles('customer', 'agent', 'admin')
-  @ApiOperation({ summary: 'Reply or add an internal note', description: 'Customers post public replies only; a customer reply reopens pending/solved tickets.' })
+  @ApiOperation({
+    summary: 'Reply or add an internal note',
+    description: 'Customers post public replies only; a customer reply reopens pending/solved tickets.',
+  })
   @Idempotent(toTicketMessage)
   @ApiCreatedResponse({ type: TicketMessage })
-  async addMessage(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: AddMessageInput): Promise<TicketMessage> {
+  async addMessage(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: AddMessageInput,
+  ): Promise<TicketMessage> {
     return toTicketMessage(await this.messages.add(actor, id, input));
   }
 

@@ -31,7 +31,15 @@ declare module '../common/graphql/loader.registry.js' {
 @Module({
   imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule, AuthModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketIntake, IntakeCatalogCache, TicketQueriesService, TicketMessagesService, TicketEventStream, TicketsResolver],
+  providers: [
+    TicketsService,
+    TicketIntake,
+    IntakeCatalogCache,
+    TicketQueriesService,
+    TicketMessagesService,
+    TicketEventStream,
+    TicketsResolver,
+  ],
   exports: [TicketsService, TicketMessagesService, TicketAccessModule],
 })
 export class TicketsModule implements OnModuleInit {
@@ -42,10 +50,24 @@ export class TicketsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.loaders.register('messagesPage', (actor) =>
-      loaderPerPage((page) => new DataLoader(async (ids) =>
-        (await this.messages.pagesByTicketIds(actor(), ids, page)).map((p) => toConnection(p, toTicketMessage, (m) => cursorFor(MESSAGE_KEYSET, m))))));
+      loaderPerPage(
+        (page) =>
+          new DataLoader(async (ids) =>
+            (await this.messages.pagesByTicketIds(actor(), ids, page)).map((p) =>
+              toConnection(p, toTicketMessage, (m) => cursorFor(MESSAGE_KEYSET, m)),
+            ),
+          ),
+      ),
+    );
     this.loaders.register('eventsPage', (actor) =>
-      loaderPerPage((page) => new DataLoader(async (ids) =>
-        (await this.messages.eventPagesByTicketIds(actor(), ids, page)).map((p) => toConnection(p, toTicketEvent, (e) => cursorFor(EVENT_KEYSET, e))))));
+      loaderPerPage(
+        (page) =>
+          new DataLoader(async (ids) =>
+            (await this.messages.eventPagesByTicketIds(actor(), ids, page)).map((p) =>
+              toConnection(p, toTicketEvent, (e) => cursorFor(EVENT_KEYSET, e)),
+            ),
+          ),
+      ),
+    );
   }
 }

@@ -16,7 +16,16 @@ import { AddMessageInput, CreateTicketInput, UpdateTicketInput } from './dto/tic
 import { TicketEventStream } from './ticket-event-stream.js';
 import { TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
-import { reviveTicket, Ticket, TicketEvent, TicketEventConnection, TicketMessage, TicketMessageConnection, toTicket, toTicketMessage } from './ticket.model.js';
+import {
+  reviveTicket,
+  Ticket,
+  TicketEvent,
+  TicketEventConnection,
+  TicketMessage,
+  TicketMessageConnection,
+  toTicket,
+  toTicketMessage,
+} from './ticket.model.js';
 import { TicketsService } from './tickets.service.js';
 
 @ObjectType('TicketConnection')
@@ -53,7 +62,15 @@ export class TicketsResolver {
     @Args('input') input: CreateTicketInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, 'createTicket', input, idempotencyKey, (a) => this.ticketService.create(a, input), toTicket, reviveTicket);
+    return this.idempotency.mutation(
+      actor,
+      'createTicket',
+      input,
+      idempotencyKey,
+      (a) => this.ticketService.create(a, input),
+      toTicket,
+      reviveTicket,
+    );
   }
 
   @Mutation(() => Ticket)
@@ -75,7 +92,15 @@ export class TicketsResolver {
     @Args('input') input: AddMessageInput,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
   ) {
-    return this.idempotency.mutation(actor, `addTicketMessage:${ticketId}`, input, idempotencyKey, (a) => this.messageService.add(a, ticketId, input), toTicketMessage, messageFromJson);
+    return this.idempotency.mutation(
+      actor,
+      `addTicketMessage:${ticketId}`,
+      input,
+      idempotencyKey,
+      (a) => this.messageService.add(a, ticketId, input),
+      toTicketMessage,
+      messageFromJson,
+    );
   }
 
   @Subscription(() => TicketEvent, { description: 'Events of the tickets the subscriber may see; `after` resumes from a cursor.' })
@@ -121,7 +146,6 @@ export class TicketsResolver {
     return loaders.eventsPage(page).load(ticket.id);
   }
 }
-
 
 function messageFromJson(m: TicketMessage): TicketMessage {
   return { ...m, createdAt: new Date(m.createdAt) };

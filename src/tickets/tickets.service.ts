@@ -45,7 +45,8 @@ export class TicketsService {
       assertVersion(expectedVersion, found.version);
       if (!isStaff(actor)) {
         assertOnly(input, CUSTOMER_UPDATE_FIELDS, 'customers may not change');
-        if (found.status !== 'new') throw new DomainError('FORBIDDEN', 'A customer may edit the subject and description only while the ticket is new');
+        if (found.status !== 'new')
+          throw new DomainError('FORBIDDEN', 'A customer may edit the subject and description only while the ticket is new');
       }
       if (input.assigneeId) await assertAssignable(em, input.assigneeId);
       if (input.status) assertTransition(found.status, input.status);
@@ -68,8 +69,20 @@ export class TicketsService {
       if ('status' in after) await this.clocks.onStatusChange(em, saved, before.status as TicketStatus, saved.status, now);
       if ('priority' in after) await this.clocks.reevaluate(em, saved, now);
       await this.events.record(em, saved, { type: 'ticket.updated', actorId: actor.id, before, after });
-      if ('status' in after) await this.events.record(em, saved, { type: 'ticket.status_changed', actorId: actor.id, before: { status: before.status }, after: { status: after.status } });
-      if ('assigneeId' in after) await this.events.record(em, saved, { type: 'ticket.assigned', actorId: actor.id, before: { assigneeId: before.assigneeId }, after: { assigneeId: after.assigneeId } });
+      if ('status' in after)
+        await this.events.record(em, saved, {
+          type: 'ticket.status_changed',
+          actorId: actor.id,
+          before: { status: before.status },
+          after: { status: after.status },
+        });
+      if ('assigneeId' in after)
+        await this.events.record(em, saved, {
+          type: 'ticket.assigned',
+          actorId: actor.id,
+          before: { assigneeId: before.assigneeId },
+          after: { assigneeId: after.assigneeId },
+        });
       return saved;
     });
     this.outbox.poke();

@@ -14,9 +14,14 @@ export class Tier {
   @ApiProperty({ maxLength: 100 }) @Field(() => String) name!: string;
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 10 }) @Field(() => Int) level!: number;
   @ApiProperty({ maxLength: 2000 }) @Field(() => String) description!: string;
-  @ApiProperty({ type: String, format: 'uuid', maxLength: 36, nullable: true }) @Field(() => ID, { nullable: true }) escalationTargetId!: string | null;
-  @ApiProperty({ enum: HANDOFF_FIELDS, enumName: 'HandoffField', isArray: true, maxItems: 4 }) @Field(() => [HandoffFieldEnum]) requiredHandoff!: HandoffField[];
-  @ApiProperty({ enum: ASSIGNMENT_STRATEGIES, enumName: 'AssignmentStrategy' }) @Field(() => AssignmentStrategyEnum) assignment!: AssignmentStrategy;
+  @ApiProperty({ type: String, format: 'uuid', maxLength: 36, nullable: true }) @Field(() => ID, { nullable: true }) escalationTargetId!:
+    string | null;
+  @ApiProperty({ enum: HANDOFF_FIELDS, enumName: 'HandoffField', isArray: true, maxItems: 4 })
+  @Field(() => [HandoffFieldEnum])
+  requiredHandoff!: HandoffField[];
+  @ApiProperty({ enum: ASSIGNMENT_STRATEGIES, enumName: 'AssignmentStrategy' })
+  @Field(() => AssignmentStrategyEnum)
+  assignment!: AssignmentStrategy;
   @ApiProperty({ format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime) createdAt!: Date;
   @ApiProperty({ format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime) updatedAt!: Date;
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 }) @Field(() => Int) version!: number;
@@ -24,7 +29,15 @@ export class Tier {
 
 export function toTier(t: TierEntity): Tier {
   return {
-    id: t.id, name: t.name, level: t.level, description: t.description, escalationTargetId: t.escalationTargetId,
-    requiredHandoff: t.requiredHandoff, assignment: t.assignment, createdAt: t.createdAt, updatedAt: t.updatedAt, version: t.version,
+    id: t.id,
+    name: t.name,
+    level: t.level,
+    description: t.description,
+    escalationTargetId: t.escalationTargetId,
+    requiredHandoff: t.requiredHandoff,
+    assignment: t.assignment,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    version: t.version,
   };
 }

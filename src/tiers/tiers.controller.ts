@@ -49,7 +49,12 @@ export class TiersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change a tier', description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: Tier })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateTierBody, @IfMatch() expectedVersion?: number): Promise<Tier> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateTierBody,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<Tier> {
     return toTier(await this.tiers.update(actor, id, input, expectedVersion));
   }
 
@@ -67,7 +72,11 @@ export class TiersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Add an agent to a tier', description: 'Admin only; idempotent.' })
   @ApiNoContentResponse()
-  async addMember(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string): Promise<void> {
+  async addMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('userId', ParseIdPipe) userId: string,
+  ): Promise<void> {
     await this.tiers.addMember(actor, id, userId);
   }
 
@@ -76,7 +85,11 @@ export class TiersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove an agent from a tier', description: 'Admin only; idempotent.' })
   @ApiNoContentResponse()
-  async removeMember(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string): Promise<void> {
+  async removeMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('userId', ParseIdPipe) userId: string,
+  ): Promise<void> {
     await this.tiers.removeMember(actor, id, userId);
   }
 }

@@ -55,14 +55,22 @@ export class TiersResolver {
 
   @Mutation(() => Boolean, { description: 'Admin only; idempotent.' })
   @Roles('admin')
-  async addTierMember(@CurrentActor() actor: Actor, @Args('tierId', { type: () => ID }) tierId: string, @Args('userId', { type: () => ID }) userId: string) {
+  async addTierMember(
+    @CurrentActor() actor: Actor,
+    @Args('tierId', { type: () => ID }) tierId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+  ) {
     await this.service.addMember(actor, tierId, userId);
     return true;
   }
 
   @Mutation(() => Boolean, { description: 'Admin only; idempotent.' })
   @Roles('admin')
-  async removeTierMember(@CurrentActor() actor: Actor, @Args('tierId', { type: () => ID }) tierId: string, @Args('userId', { type: () => ID }) userId: string) {
+  async removeTierMember(
+    @CurrentActor() actor: Actor,
+    @Args('tierId', { type: () => ID }) tierId: string,
+    @Args('userId', { type: () => ID }) userId: string,
+  ) {
     await this.service.removeMember(actor, tierId, userId);
     return true;
   }

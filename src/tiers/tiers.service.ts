@@ -51,7 +51,9 @@ export class TiersService {
     assertRole(actor, 'admin');
     return writeTransaction(this.dataSource, actor, async (em) => {
       if (input.escalationTargetId) await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
-      return em.save(em.create(TierEntity, { ...input, description: input.description ?? '', requiredHandoff: input.requiredHandoff ?? [] }));
+      return em.save(
+        em.create(TierEntity, { ...input, description: input.description ?? '', requiredHandoff: input.requiredHandoff ?? [] }),
+      );
     });
   }
 
@@ -62,7 +64,8 @@ export class TiersService {
       if (!tier) throw DomainError.notFound('Tier');
       assertVersion(expectedVersion, tier.version);
       if (input.escalationTargetId) {
-        if (input.escalationTargetId === id) throw DomainError.validation([{ field: 'escalationTargetId', message: 'a tier cannot escalate to itself' }]);
+        if (input.escalationTargetId === id)
+          throw DomainError.validation([{ field: 'escalationTargetId', message: 'a tier cannot escalate to itself' }]);
         await this.assertExists(em, input.escalationTargetId, 'escalationTargetId');
       }
       const levelChanged = input.level !== undefined && input.level !== tier.level;
@@ -88,7 +91,9 @@ export class TiersService {
         [id],
       );
       if (rules > 0 || policies > 0) {
-        const users = [rules > 0 && `${rules} routing rule(s)`, policies > 0 && `${policies} SLA polic${policies === 1 ? 'y' : 'ies'}`].filter(Boolean).join(' and ');
+        const users = [rules > 0 && `${rules} routing rule(s)`, policies > 0 && `${policies} SLA polic${policies === 1 ? 'y' : 'ies'}`]
+          .filter(Boolean)
+          .join(' and ');
         throw new DomainError('CONFLICT', `The tier is still the target of ${users}; point them at another tier or delete them first`);
       }
       await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);

@@ -14,5 +14,13 @@ export class Organization {
 }
 
 export function toOrganization(o: OrganizationEntity): Organization {
-  return { id: o.id, key: o.key, name: o.name, shareTickets: o.shareTickets, createdAt: o.createdAt, updatedAt: o.updatedAt, version: o.version };
+  return {
+    id: o.id,
+    key: o.key,
+    name: o.name,
+    shareTickets: o.shareTickets,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    version: o.version,
+  };
 }

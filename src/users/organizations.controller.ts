@@ -37,7 +37,10 @@ export class OrganizationsController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Rename an organization or change whether its customers share tickets', description: 'Admin only. Honours If-Match.' })
+  @ApiOperation({
+    summary: 'Rename an organization or change whether its customers share tickets',
+    description: 'Admin only. Honours If-Match.',
+  })
   @ApiOkResponse({ type: Organization })
   async update(
     @CurrentActor() actor: Actor,

@@ -29,7 +29,12 @@ export class OrganizationsService {
     const known = this.idByKey.get(key);
     if (known) return known;
     const repo = this.dataSource.getRepository(OrganizationEntity);
-    await repo.createQueryBuilder().insert().values(repo.create({ key, name: key })).orIgnore().execute();
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values(repo.create({ key, name: key }))
+      .orIgnore()
+      .execute();
     const { id } = await repo.findOneByOrFail({ key });
     this.idByKey.set(key, id);
     return id;

@@ -18,22 +18,46 @@ export class User {
   @ApiProperty({ type: String, maxLength: 255, description: "The user's id in the host product (JWT `sub`)" })
   @Field(() => String, { nullable: true, description: `The user's id in the host product (JWT \`sub\`). ${HIDDEN}` })
   externalId!: string | null;
-  @ApiProperty({ enum: USER_KINDS, enumName: 'UserKind' }) @Field(() => UserKindEnum, { nullable: true, description: HIDDEN }) kind!: UserKind | null;
+  @ApiProperty({ enum: USER_KINDS, enumName: 'UserKind' })
+  @Field(() => UserKindEnum, { nullable: true, description: HIDDEN })
+  kind!: UserKind | null;
   @ApiProperty({ enum: ROLES, enumName: 'Role' }) @Field(() => RoleEnum, { nullable: true, description: HIDDEN }) role!: Role | null;
-  @ApiProperty({ type: String, nullable: true, maxLength: 320, format: 'email' }) @Field(() => String, { nullable: true, description: HIDDEN }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 320, format: 'email' })
+  @Field(() => String, { nullable: true, description: HIDDEN })
+  email!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 255 }) @Field(() => String, { nullable: true }) name!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', maxLength: 36 }) @Field(() => ID, { nullable: true, description: HIDDEN }) organizationId!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', maxLength: 36 })
+  @Field(() => ID, { nullable: true, description: HIDDEN })
+  organizationId!: string | null;
   @ApiProperty({ type: Boolean }) @Field(() => Boolean, { nullable: true, description: HIDDEN }) active!: boolean | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN }) deactivatedAt!: Date | null;
-  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN }) createdAt!: Date | null;
-  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN }) updatedAt!: Date | null;
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 }) @Field(() => Int, { nullable: true, description: HIDDEN }) version!: number | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', maxLength: 30 })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN })
+  deactivatedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN })
+  createdAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: HIDDEN })
+  updatedAt!: Date | null;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 })
+  @Field(() => Int, { nullable: true, description: HIDDEN })
+  version!: number | null;
 }
 
 export function toUser(u: UserEntity): User {
   return {
-    id: u.id, externalId: u.externalId, kind: u.kind, role: u.role, email: u.email, name: u.name, organizationId: u.organizationId,
-    active: u.active, deactivatedAt: u.deactivatedAt, createdAt: u.createdAt, updatedAt: u.updatedAt, version: u.version,
+    id: u.id,
+    externalId: u.externalId,
+    kind: u.kind,
+    role: u.role,
+    email: u.email,
+    name: u.name,
+    organizationId: u.organizationId,
+    active: u.active,
+    deactivatedAt: u.deactivatedAt,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+    version: u.version,
   };
 }
 
@@ -41,7 +65,17 @@ export function toUser(u: UserEntity): User {
 export function toUserView(view: UserView): User {
   if ('externalId' in view) return toUser(view);
   return {
-    id: view.id, externalId: null, kind: null, role: null, email: null, name: view.name, organizationId: null,
-    active: null, deactivatedAt: null, createdAt: null, updatedAt: null, version: null,
+    id: view.id,
+    externalId: null,
+    kind: null,
+    role: null,
+    email: null,
+    name: view.name,
+    organizationId: null,
+    active: null,
+    deactivatedAt: null,
+    createdAt: null,
+    updatedAt: null,
+    version: null,
   };
 }

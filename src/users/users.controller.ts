@@ -39,7 +39,12 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: "Change a user's role or deactivate them", description: 'Admin only. Honours If-Match.' })
   @ApiOkResponse({ type: User })
-  async update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateUserInput, @IfMatch() expectedVersion?: number): Promise<User> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateUserInput,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<User> {
     return toUser(await this.users.update(actor, id, input, expectedVersion));
   }
 }

@@ -34,6 +34,8 @@ export class UsersModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.loaders.register('userView', (actor) => loaderById(async (ids) => (await this.views.usersFor(actor(), ids)).map(toUserView)));
-    this.loaders.register('organizationView', (actor) => loaderById(async (ids) => (await this.views.organizationsFor(actor(), ids)).map(toOrganization)));
+    this.loaders.register('organizationView', (actor) =>
+      loaderById(async (ids) => (await this.views.organizationsFor(actor(), ids)).map(toOrganization)),
+    );
   }
 }

@@ -29,8 +29,14 @@ export const USER_KEYSET: KeysetColumn<UserEntity>[] = [
 
 export function toActor(user: UserEntity, apiKeyId: string | null = null): Actor {
   return {
-    id: user.id, externalId: user.externalId, role: user.role, email: user.email, name: user.name,
-    organizationId: user.organizationId, apiKeyId, scope: `user:${user.id}`,
+    id: user.id,
+    externalId: user.externalId,
+    role: user.role,
+    email: user.email,
+    name: user.name,
+    organizationId: user.organizationId,
+    apiKeyId,
+    scope: `user:${user.id}`,
   };
 }
 
@@ -86,7 +92,14 @@ export class UsersService {
     let found = await this.findWithAccess(this.userWithAccess(), identity.externalId);
     if (!found) {
       const repo = this.dataSource.getRepository(UserEntity);
-      const fresh = repo.create({ externalId: identity.externalId, kind: 'person', role: identity.role, email: identity.email, name: identity.name, organizationId });
+      const fresh = repo.create({
+        externalId: identity.externalId,
+        kind: 'person',
+        role: identity.role,
+        email: identity.email,
+        name: identity.name,
+        organizationId,
+      });
       const inserted = await repo.createQueryBuilder().insert().values(fresh).orIgnore().execute(); // a concurrent first request may win
       found = await this.findWithAccess(this.userWithAccess(), identity.externalId);
       if (!found) throw new Error(`user ${identity.externalId} vanished after its insert`);
@@ -209,7 +222,8 @@ export class UsersService {
         throw new DomainError('CONFLICT', 'Admins cannot demote or deactivate themselves; ask another admin');
       }
       if (input.role !== undefined && input.role !== user.role) Object.assign(user, { role: input.role, roleSource: 'admin' });
-      if (input.active !== undefined && input.active !== user.active) Object.assign(user, { active: input.active, deactivatedAt: input.active ? null : new Date() });
+      if (input.active !== undefined && input.active !== user.active)
+        Object.assign(user, { active: input.active, deactivatedAt: input.active ? null : new Date() });
       await this.identities.publish(em, `user:${user.id}`);
       return em.save(user);
     });

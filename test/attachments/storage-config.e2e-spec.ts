@@ -15,15 +15,32 @@ describe('Attachment storage configuration', () => {
 
   it('maps the S3 variables', () => {
     const config = AppConfig.fromEnv({
-      ATTACHMENT_STORAGE: 's3', S3_BUCKET: 'tierdesk-files', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'eu-west-1',
-      S3_ACCESS_KEY_ID: 'AKIA1', S3_SECRET_ACCESS_KEY: 'secret', S3_FORCE_PATH_STYLE: 'true', ATTACHMENT_MAX_BYTES: '1073741824',
+      ATTACHMENT_STORAGE: 's3',
+      S3_BUCKET: 'tierdesk-files',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_REGION: 'eu-west-1',
+      S3_ACCESS_KEY_ID: 'AKIA1',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      ATTACHMENT_MAX_BYTES: '1073741824',
     });
     expect(config.attachments).toMatchObject({
-      storage: 's3', maxBytes: 1024 ** 3,
-      s3: { bucket: 'tierdesk-files', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'secret' } },
+      storage: 's3',
+      maxBytes: 1024 ** 3,
+      s3: {
+        bucket: 'tierdesk-files',
+        endpoint: 'http://minio:9000',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'secret' },
+      },
     });
     expect(AppConfig.fromEnv({ ATTACHMENT_STORAGE: 's3', S3_BUCKET: 'b-1' }).attachments.s3).toEqual({
-      bucket: 'b-1', endpoint: undefined, region: 'us-east-1', forcePathStyle: false, credentials: undefined,
+      bucket: 'b-1',
+      endpoint: undefined,
+      region: 'us-east-1',
+      forcePathStyle: false,
+      credentials: undefined,
     });
   });
 
@@ -42,7 +59,9 @@ describe('Attachment storage configuration', () => {
   });
 
   it('never echoes the S3 secret', () => {
-    expect(() => validateEnv({ S3_SECRET_ACCESS_KEY: 'x'.repeat(300), S3_ACCESS_KEY_ID: 'AKIA1' })).toThrow(/^S3_SECRET_ACCESS_KEY=\(hidden\) is invalid/);
+    expect(() => validateEnv({ S3_SECRET_ACCESS_KEY: 'x'.repeat(300), S3_ACCESS_KEY_ID: 'AKIA1' })).toThrow(
+      /^S3_SECRET_ACCESS_KEY=\(hidden\) is invalid/,
+    );
   });
 
   it.each([

@@ -87,7 +87,10 @@ export async function localBackend(): Promise<StorageBackend> {
   const root = mkdtempSync(join(tmpdir(), 'tierdesk-attachments-'));
   return {
     storage: new LocalDiskStorage(root),
-    leftovers: async () => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name),
+    leftovers: async () =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((e) => !e.isDirectory())
+        .map((e) => e.name),
     clear: async () => readdirSync(root).forEach((name) => rmSync(join(root, name), { recursive: true })),
     close: async () => rmSync(root, { recursive: true, force: true }),
   };
@@ -95,7 +98,10 @@ export async function localBackend(): Promise<StorageBackend> {
 
 /** s3rver in a child process: its ListObjectsV2 continuation tokens use DES, which OpenSSL 3 has only in its legacy provider. */
 function forkS3rver(directory: string) {
-  return fork(join(__dirname, 'storage-s3rver.mjs'), [directory], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--openssl-legacy-provider'] });
+  return fork(join(__dirname, 'storage-s3rver.mjs'), [directory], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, '--openssl-legacy-provider'],
+  });
 }
 
 const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }; // s3rver's fixed test key pair
@@ -108,7 +114,13 @@ export async function s3Backend(bucket: 'attachments' | 'no-abort' = 'attachment
     server.once('message', (message: { port: number }) => resolve(message.port));
     server.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
   });
-  const config = { bucket, endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS };
+  const config = {
+    bucket,
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+  };
   const storage = S3Storage.fromConfig(config);
   const client = new S3Client(config);
   const objectKeys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key!);
@@ -116,7 +128,8 @@ export async function s3Backend(bucket: 'attachments' | 'no-abort' = 'attachment
     storage,
     client,
     leftovers: async () => {
-      const uploads = bucket === 'attachments' ? (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? [] : [];
+      const uploads =
+        bucket === 'attachments' ? ((await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []) : [];
       return [...(await objectKeys()), ...uploads.map((u) => `upload of ${u.Key}`)];
     },
     clear: async () => {
@@ -151,8 +164,13 @@ export async function s3Server(): Promise<S3ServerHandle> {
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   return {
     env: {
-      ATTACHMENT_STORAGE: 's3', S3_BUCKET: 'attachments', S3_ENDPOINT: endpoint, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
-      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      ATTACHMENT_STORAGE: 's3',
+      S3_BUCKET: 'attachments',
+      S3_ENDPOINT: endpoint,
+      S3_REGION: 'us-east-1',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
     },
     objects: async () => ((await client.send(new ListObjectsV2Command({ Bucket: 'attachments' }))).Contents ?? []).map((o) => o.Key!),
     close: async () => {

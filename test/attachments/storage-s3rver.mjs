@@ -10,7 +10,10 @@ import S3rver from 's3rver';
 
 const [directory] = process.argv.slice(2);
 const server = new S3rver({
-  address: '127.0.0.1', port: 0, silent: true, directory,
+  address: '127.0.0.1',
+  port: 0,
+  silent: true,
+  directory,
   configureBuckets: [{ name: 'attachments' }, { name: 'no-abort' }],
 });
 const uploadsDir = join(directory, 'attachments', '._S3rver_uploads');
@@ -25,7 +28,9 @@ server.middleware.unshift(async (ctx, next) => {
   }
   if (ctx.method === 'GET' && !key && 'uploads' in ctx.query) {
     const ids = await readdir(uploadsDir).catch(() => []);
-    const uploads = await Promise.all(ids.map(async (id) => `<Upload><Key>${await readFile(join(uploadsDir, id, 'key'), 'utf8')}</Key><UploadId>${id}</UploadId></Upload>`));
+    const uploads = await Promise.all(
+      ids.map(async (id) => `<Upload><Key>${await readFile(join(uploadsDir, id, 'key'), 'utf8')}</Key><UploadId>${id}</UploadId></Upload>`),
+    );
     ctx.type = 'application/xml';
     ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>attachments</Bucket><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`;
     return;

@@ -4,7 +4,17 @@ import { AttachmentNotFoundError } from '../../src/attachments/storage/attachmen
 import { LIST_PAGE_SIZE, type StoredObject } from '../../src/attachments/storage/attachment-storage';
 import type { LocalDiskStorage } from '../../src/attachments/storage/local-disk.storage';
 import { newId } from '../../src/common/ids';
-import { expectedBytes, generatedStream, localBackend, MiB, peakRssGrowth, readAll, s3Backend, sha256Of, type StorageBackend } from './storage-fixtures';
+import {
+  expectedBytes,
+  generatedStream,
+  localBackend,
+  MiB,
+  peakRssGrowth,
+  readAll,
+  s3Backend,
+  sha256Of,
+  type StorageBackend,
+} from './storage-fixtures';
 
 // Against real backends: files in a temp dir, and a real S3-compatible server (s3rver) on localhost.
 describe.each([
@@ -34,7 +44,13 @@ describe.each([
   it('get with a range returns exactly the inclusive bytes', async () => {
     const size = 11 * MiB + 7;
     await backend.storage.put('ranged', generatedStream(size).stream);
-    const ranges = [[1, 1], [0, 99], [5 * MiB - 3, 5 * MiB + 3], [64 * 1024 - 1, 3 * 64 * 1024], [size - 10, size - 1]];
+    const ranges = [
+      [1, 1],
+      [0, 99],
+      [5 * MiB - 3, 5 * MiB + 3],
+      [64 * 1024 - 1, 3 * 64 * 1024],
+      [size - 10, size - 1],
+    ];
     // s3rver 3.7.1 answers `bytes=0-0` with the whole object (it reads end 0 as "no end"); AWS S3 returns one byte.
     if (name === 'LocalDiskStorage') ranges.push([0, 0]);
     for (const [start, end] of ranges) {
@@ -64,7 +80,9 @@ describe.each([
   });
 
   it('put rejects and leaves nothing when the body fails before its first byte', async () => {
-    await expect(backend.storage.put('too-large', generatedStream(1, { after: 0, error: new Error('too large') }).stream)).rejects.toThrow('too large');
+    await expect(backend.storage.put('too-large', generatedStream(1, { after: 0, error: new Error('too large') }).stream)).rejects.toThrow(
+      'too large',
+    );
     expect(await backend.leftovers()).toEqual([]);
   });
 
@@ -82,7 +100,12 @@ describe.each([
     const pages: StoredObject[][] = [];
     for await (const page of backend.storage.list()) pages.push(page);
     expect(pages.length).toBeGreaterThan(1);
-    expect(pages.flat().map((o) => o.key).sort()).toEqual([...keys].sort());
+    expect(
+      pages
+        .flat()
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual([...keys].sort());
     expect(pages.flat().every((o) => o.writtenAt.getTime() >= started && o.writtenAt.getTime() <= Date.now())).toBe(true);
   }, 120_000);
 
@@ -120,7 +143,7 @@ describe('S3Storage', () => {
 });
 
 describe('LocalDiskStorage', () => {
-  it('spreads time-ordered keys (UUIDv7, the app\'s ids) over shard directories', async () => {
+  it("spreads time-ordered keys (UUIDv7, the app's ids) over shard directories", async () => {
     const backend = await localBackend();
     try {
       const keys = Array.from({ length: 32 }, () => newId()); // all share their first chars (a timestamp)

@@ -45,13 +45,16 @@ describe('ETag and If-Match (e2e)', () => {
     expect((await get(id, auth).expect(200)).body).toMatchObject({ name: 'first', version: 2 });
   });
 
-  it.each([['abc'], ['1'], ['"1'], ['"-1"'], ['"1.5"']])('PATCH /v1/probes/:id with a malformed If-Match (%s) → 400 naming If-Match, no change', async (ifMatch) => {
-    const { id, auth } = await newProbe();
-    const res = await patch(id, auth, 'renamed', ifMatch);
-    expectProblem(res, 400, 'VALIDATION_FAILED');
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['If-Match']);
-    expect((await get(id, auth).expect(200)).body).toMatchObject({ name: 'original', version: 1 });
-  });
+  it.each([['abc'], ['1'], ['"1'], ['"-1"'], ['"1.5"']])(
+    'PATCH /v1/probes/:id with a malformed If-Match (%s) → 400 naming If-Match, no change',
+    async (ifMatch) => {
+      const { id, auth } = await newProbe();
+      const res = await patch(id, auth, 'renamed', ifMatch);
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['If-Match']);
+      expect((await get(id, auth).expect(200)).body).toMatchObject({ name: 'original', version: 1 });
+    },
+  );
 
   it('PATCH /v1/probes/:id without If-Match is allowed (last write wins)', async () => {
     const { id, auth } = await newProbe();
@@ -67,7 +70,7 @@ describe('ETag and If-Match (e2e)', () => {
     expect(res.headers.etag).toBe('"2"');
   });
 
-  it('PATCH /v1/probes/:id of another caller\'s probe → 404, whatever the If-Match', async () => {
+  it("PATCH /v1/probes/:id of another caller's probe → 404, whatever the If-Match", async () => {
     const { id } = await newProbe();
     expectProblem(await patch(id, bearer(`etag-${randomUUID()}`), 'stolen', '"1"'), 404, 'NOT_FOUND');
   });

@@ -83,7 +83,9 @@ describe('GraphQL (e2e)', () => {
     });
 
     it('mutation createProbe that fails unexpectedly → INTERNAL with a generic message', async () => {
-      const res = await gql(t, 'mutation { createProbe(input: { name: "x", rank: 1, fail: "after-write" }) { id } }', { auth: bearer(newSub()) });
+      const res = await gql(t, 'mutation { createProbe(input: { name: "x", rank: 1, fail: "after-write" }) { id } }', {
+        auth: bearer(newSub()),
+      });
       expectCode(res.body, 'INTERNAL');
       expect(JSON.stringify(res.body)).not.toContain('deliberate failure');
     });
@@ -97,7 +99,9 @@ describe('GraphQL (e2e)', () => {
   describe('DataLoader', () => {
     it('query probes { ownerName } batches the owner lookups once per operation, with fresh loaders each time', async () => {
       const sub = newSub();
-      await t.dataSource.query(`INSERT INTO probe (owner, name, rank, version) SELECT $1, 'p' || g, g, 1 FROM generate_series(1, 20) g`, [await callerId(t, sub)]);
+      await t.dataSource.query(`INSERT INTO probe (owner, name, rank, version) SELECT $1, 'p' || g, g, 1 FROM generate_series(1, 20) g`, [
+        await callerId(t, sub),
+      ]);
       const service = t.app.get(ProbeService);
       const query = '{ probes(first: 20) { id ownerName } }';
       for (const operation of [1, 2]) {
@@ -121,13 +125,21 @@ describe('GraphQL (e2e)', () => {
       let failure: unknown;
       client.subscribe<{ probeCreated: { id: string; name: string } }>(
         { query: 'subscription { probeCreated { id name } }' },
-        { next: (event) => (event.data ? received.push(event.data.probeCreated) : (failure = event.errors)), error: (e) => (failure = e), complete: () => undefined },
+        {
+          next: (event) => (event.data ? received.push(event.data.probeCreated) : (failure = event.errors)),
+          error: (e) => (failure = e),
+          complete: () => undefined,
+        },
       );
       // The server has no acknowledgement for a subscription; create probes until the first event shows it is live.
       const sub = newSub();
       const created = new Map<string, string>();
       for (let i = 0; received.length === 0 && failure === undefined && i < 50; i++) {
-        const res = await request(t.url).post('/v1/probes').set(bearer(sub)).send({ name: `live ${i}`, rank: 1 }).expect(201);
+        const res = await request(t.url)
+          .post('/v1/probes')
+          .set(bearer(sub))
+          .send({ name: `live ${i}`, rank: 1 })
+          .expect(201);
         created.set(res.body.id, res.body.name);
         await sleep(100);
       }
@@ -169,7 +181,10 @@ interface GraphqlErrors {
 
 /** One operation over HTTP; every response is checked for leaked internals. */
 async function gql(app: TestApp, query: string, options: { auth?: Record<string, string> } = {}): Promise<request.Response> {
-  const res = await request(app.url).post('/graphql').set(options.auth ?? {}).send({ query });
+  const res = await request(app.url)
+    .post('/graphql')
+    .set(options.auth ?? {})
+    .send({ query });
   expectNoInternals(res.body);
   return res;
 }

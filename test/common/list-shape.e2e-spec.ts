@@ -26,29 +26,55 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
     const l1 = await tier(t, admin, 1);
     const l2 = await tier(t, admin, 2);
     for (const priority of ['high', 'urgent']) {
-      await request(t.url).post('/v1/sla-policies').set(as(admin)).send({ name: `p-${priority}`, priority, firstResponseMinutes: 60, resolutionMinutes: 600 }).expect(201);
-      await request(t.url).post('/v1/routing-rules').set(as(admin)).send({ name: `r-${priority}`, tierId: l1.id, conditions: { priorities: [priority] } }).expect(201);
-      await request(t.url).post('/v1/api-keys').set(as(admin)).send({ name: `k-${priority}`, role: 'agent' }).expect(201);
+      await request(t.url)
+        .post('/v1/sla-policies')
+        .set(as(admin))
+        .send({ name: `p-${priority}`, priority, firstResponseMinutes: 60, resolutionMinutes: 600 })
+        .expect(201);
+      await request(t.url)
+        .post('/v1/routing-rules')
+        .set(as(admin))
+        .send({ name: `r-${priority}`, tierId: l1.id, conditions: { priorities: [priority] } })
+        .expect(201);
+      await request(t.url)
+        .post('/v1/api-keys')
+        .set(as(admin))
+        .send({ name: `k-${priority}`, role: 'agent' })
+        .expect(201);
     }
     await person(t, 'customer', { org: `org-${randomUUID()}` });
     const customer = await person(t, 'customer', { org: `org-${randomUUID()}` });
     ticketId = (await ticket(t, customer)).id;
     await ticket(t, customer);
-    for (const body of ['first', 'second']) await request(t.url).post(`/v1/tickets/${ticketId}/messages`).set(as(admin)).send({ body }).expect(201);
-    await request(t.url).post(`/v1/tickets/${ticketId}/attachments`).set(as(customer))
-      .attach('file', png(8, 8), { filename: 'a.png', contentType: 'image/png' }).attach('file', log(200), { filename: 'b.log', contentType: 'text/plain' }).expect(201);
+    for (const body of ['first', 'second'])
+      await request(t.url).post(`/v1/tickets/${ticketId}/messages`).set(as(admin)).send({ body }).expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${ticketId}/attachments`)
+      .set(as(customer))
+      .attach('file', png(8, 8), { filename: 'a.png', contentType: 'image/png' })
+      .attach('file', log(200), { filename: 'b.log', contentType: 'text/plain' })
+      .expect(201);
     await request(t.url).post(`/v1/tickets/${ticketId}/escalate`).set(as(admin)).send({ reason: 'up', toTierId: l2.id }).expect(200);
     await request(t.url).post(`/v1/tickets/${ticketId}/de-escalate`).set(as(admin)).send({ reason: 'down' }).expect(200);
     for (const key of ['a', 'b']) {
-      await request(t.url).post(`/v1/tickets/${ticketId}/info-requests`).set(as(admin)).send({ message: 'Please send', items: [{ key, kind: 'text', label: key }] }).expect(201);
+      await request(t.url)
+        .post(`/v1/tickets/${ticketId}/info-requests`)
+        .set(as(admin))
+        .send({ message: 'Please send', items: [{ key, kind: 'text', label: key }] })
+        .expect(201);
     }
-    const contract = (await request(t.url).get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+    const contract = (await request(t.url).get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
     const isList = (op: Operation) => {
       const ref = op.responses['200']?.content?.['application/json']?.schema?.$ref;
-      const properties = ref ? contract.components.schemas[ref.split('/').pop()!]?.properties ?? {} : {};
+      const properties = ref ? (contract.components.schemas[ref.split('/').pop()!]?.properties ?? {}) : {};
       return 'data' in properties;
     };
-    lists = Object.entries(contract.paths).filter(([, ops]) => ops.get && isList(ops.get)).map(([path]) => path);
+    lists = Object.entries(contract.paths)
+      .filter(([, ops]) => ops.get && isList(ops.get))
+      .map(([path]) => path);
   });
   afterAll(() => t.close());
 
@@ -62,10 +88,14 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
         const url = path.replace('{id}', ticketId);
         if (/\{/.test(url)) return `${path}: no fixture for its parameters`;
         const first = await request(t.url).get(url).query({ limit: 1 }).set('Authorization', admin.auth);
-        if (first.status !== 200 || first.body.data?.length !== 1 || typeof first.body.nextCursor !== 'string') return `${path}: page 1 ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`;
+        if (first.status !== 200 || first.body.data?.length !== 1 || typeof first.body.nextCursor !== 'string')
+          return `${path}: page 1 ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`;
         const second = await request(t.url).get(url).query({ limit: 1, cursor: first.body.nextCursor }).set('Authorization', admin.auth);
-        if (second.status !== 200 || second.body.data?.length !== 1 || !('nextCursor' in second.body)) return `${path}: page 2 ${second.status} ${JSON.stringify(second.body).slice(0, 200)}`;
-        return second.body.data[0].id !== undefined && second.body.data[0].id === first.body.data[0].id ? `${path}: page 2 repeats page 1` : `${path}: ok`;
+        if (second.status !== 200 || second.body.data?.length !== 1 || !('nextCursor' in second.body))
+          return `${path}: page 2 ${second.status} ${JSON.stringify(second.body).slice(0, 200)}`;
+        return second.body.data[0].id !== undefined && second.body.data[0].id === first.body.data[0].id
+          ? `${path}: page 2 repeats page 1`
+          : `${path}: ok`;
       }),
     );
     expect(walked).toEqual(lists.map((path) => `${path}: ok`));

@@ -43,7 +43,7 @@ describe('Cursor pagination (e2e)', () => {
     expect(res.body.nextCursor).toEqual(expect.any(String));
   });
 
-  it('GET /v1/probes only lists the caller\'s rows; an empty list is { data: [], nextCursor: null }', async () => {
+  it("GET /v1/probes only lists the caller's rows; an empty list is { data: [], nextCursor: null }", async () => {
     const res = await list({}, `nobody-${randomUUID()}`).expect(200);
     expect(res.body).toEqual({ data: [], nextCursor: null });
   });
@@ -138,7 +138,10 @@ function expectedOrder(rows: SeededProbe[], sort: Sort): string[] {
 }
 
 /** Follows nextCursor from the first page to the last; returns the ids of each page. */
-async function walk(list: (query: Record<string, string | number>) => request.Test, query: Record<string, string | number>): Promise<string[][]> {
+async function walk(
+  list: (query: Record<string, string | number>) => request.Test,
+  query: Record<string, string | number>,
+): Promise<string[][]> {
   const pages: string[][] = [];
   let cursor: string | null = null;
   do {
@@ -159,7 +162,10 @@ function expectValidationProblem(res: request.Response, field: string): void {
 
 /** The SQL and parameters `paginate` runs for the probe list page after `cursor` (captured instead of executed). */
 async function pageQuery(dataSource: DataSource, owner: string, sort: string, cursor: string): Promise<[string, unknown[]]> {
-  const qb: SelectQueryBuilder<ProbeEntity> = dataSource.getRepository(ProbeEntity).createQueryBuilder('p').where('p.owner = :owner', { owner });
+  const qb: SelectQueryBuilder<ProbeEntity> = dataSource
+    .getRepository(ProbeEntity)
+    .createQueryBuilder('p')
+    .where('p.owner = :owner', { owner });
   let captured: [string, unknown[]] | undefined;
   qb.getMany = async () => {
     captured = qb.getQueryAndParameters();

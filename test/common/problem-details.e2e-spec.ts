@@ -12,7 +12,16 @@ describe('Problem details and validation (e2e)', () => {
   const expectProblem = (res: request.Response, status: number, code: string) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.stringMatching(/^urn:tierdesk:problem:/), title: expect.any(String), status, detail: expect.any(String), code, errors: expect.any(Array) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        type: expect.stringMatching(/^urn:tierdesk:problem:/),
+        title: expect.any(String),
+        status,
+        detail: expect.any(String),
+        code,
+        errors: expect.any(Array),
+      }),
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/); // never a stack trace
   };
 
@@ -33,7 +42,10 @@ describe('Problem details and validation (e2e)', () => {
   });
 
   it('wrong types and nested fields → 400 naming each field by its path', async () => {
-    const res = await request(t.url).post('/v1/probes').set(bearer('ann')).send({ name: 7, rank: 'high', labels: [{ text: 'ok' }, { text: '' }] });
+    const res = await request(t.url)
+      .post('/v1/probes')
+      .set(bearer('ann'))
+      .send({ name: 7, rank: 'high', labels: [{ text: 'ok' }, { text: '' }] });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = new Set(res.body.errors.map((e: { field: string }) => e.field));
     expect(fields).toEqual(new Set(['name', 'rank', 'labels[1].text']));
@@ -47,7 +59,10 @@ describe('Problem details and validation (e2e)', () => {
   });
 
   it('oversized body → 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await request(t.url).post('/v1/probes').set(bearer('ann')).send({ name: 'x'.repeat(4000), rank: 1 });
+    const res = await request(t.url)
+      .post('/v1/probes')
+      .set(bearer('ann'))
+      .send({ name: 'x'.repeat(4000), rank: 1 });
     expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 

@@ -26,7 +26,10 @@ describe('Foreign keys (e2e)', () => {
   afterAll(() => t.close());
 
   const violation = async (sql: string, params: unknown[]) => {
-    const error = await t.dataSource.query(sql, params).then(() => null, (e: unknown) => e);
+    const error = await t.dataSource.query(sql, params).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(QueryFailedError);
     return toProblem(error);
   };
@@ -34,7 +37,10 @@ describe('Foreign keys (e2e)', () => {
   it('the database refuses a row naming a missing one, and the answer is a 400 naming the field', async () => {
     const [home] = await t.dataSource.query(`SELECT id FROM tier LIMIT 1`);
     const answer = await violation(`INSERT INTO tier_member ("tierId", "userId") VALUES ($1, $2)`, [home.id, randomUUID()]);
-    expect(answer).toMatchObject({ unexpected: false, problem: { status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'userId', message: 'userId is not an existing user account' }] } });
+    expect(answer).toMatchObject({
+      unexpected: false,
+      problem: { status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'userId', message: 'userId is not an existing user account' }] },
+    });
   });
 
   it('the database refuses to delete a row still referred to, and the answer is a 409 naming the referring column', async () => {
@@ -42,7 +48,9 @@ describe('Foreign keys (e2e)', () => {
     const answer = await violation(`DELETE FROM user_account WHERE id = $1`, [customer.id]);
     expect(answer.problem).toMatchObject({ status: 409, code: 'CONFLICT' });
     expect(answer.problem.detail).toMatch(/^Still in use: \w+\.\w+ refers to it$/);
-    expect((await request(t.url).get(`/v1/tickets/${id}`).set('Authorization', customer.auth).expect(200)).body.requesterId).toBe(customer.id);
+    expect((await request(t.url).get(`/v1/tickets/${id}`).set('Authorization', customer.auth).expect(200)).body.requesterId).toBe(
+      customer.id,
+    );
   });
 
   it('deleting a tier takes its memberships along and clears escalation targets that named it', async () => {
@@ -50,19 +58,24 @@ describe('Foreign keys (e2e)', () => {
     const below = await tier(t, admin, 5, [], { escalationTargetId: doomed.id });
     await request(t.url).delete(`/v1/tiers/${doomed.id}`).set('Authorization', admin.auth).expect(204);
     expect(await t.dataSource.query(`SELECT 1 FROM tier_member WHERE "tierId" = $1`, [doomed.id])).toEqual([]);
-    expect((await request(t.url).get(`/v1/tiers/${below.id}`).set('Authorization', admin.auth).expect(200)).body.escalationTargetId).toBeNull();
+    expect(
+      (await request(t.url).get(`/v1/tiers/${below.id}`).set('Authorization', admin.auth).expect(200)).body.escalationTargetId,
+    ).toBeNull();
     await request(t.url).delete(`/v1/tiers/${below.id}`).set('Authorization', admin.auth).expect(204);
   });
 
   // Before the foreign key, the membership was written for the tier deleted meanwhile, and the answer was 204.
-  pgOnly('PUT /v1/tiers/:id/members/:userId racing the tier\'s delete: 400 naming tierId, and no membership of a deleted tier', async () => {
+  pgOnly("PUT /v1/tiers/:id/members/:userId racing the tier's delete: 400 naming tierId, and no membership of a deleted tier", async () => {
     const doomed = await tier(t, admin, 7);
     const deleter = t.dataSource.createQueryRunner();
     await deleter.connect();
     try {
       await deleter.startTransaction();
       await deleter.query(`DELETE FROM tier WHERE id = $1`, [doomed.id]);
-      const put = request(t.url).put(`/v1/tiers/${doomed.id}/members/${agent.id}`).set('Authorization', admin.auth).then((res) => res);
+      const put = request(t.url)
+        .put(`/v1/tiers/${doomed.id}/members/${agent.id}`)
+        .set('Authorization', admin.auth)
+        .then((res) => res);
       await untilWaitingOnLock(t.dataSource, 'tier_member', put);
       await deleter.commitTransaction();
       const res = await put;
@@ -92,9 +105,10 @@ describe('AddForeignKeys migration on rows that point at nothing (e2e)', () => {
   const aTicket = async (ds: DataSource, requesterId: string, extra: { assigneeId?: string } = {}) => {
     const id = randomUUID();
     const [{ id: tierId }] = await ds.query(`SELECT id FROM tier LIMIT 1`);
-    await ds.query(`INSERT INTO ticket (id, subject, description, "requesterId", "tierId", "assigneeId", version) VALUES ($1, 's', 'd', $2, $3, $4, 1)`, [
-      id, requesterId, tierId, extra.assigneeId ?? null,
-    ]);
+    await ds.query(
+      `INSERT INTO ticket (id, subject, description, "requesterId", "tierId", "assigneeId", version) VALUES ($1, 's', 'd', $2, $3, $4, 1)`,
+      [id, requesterId, tierId, extra.assigneeId ?? null],
+    );
     return id;
   };
 
@@ -102,10 +116,14 @@ describe('AddForeignKeys migration on rows that point at nothing (e2e)', () => {
     await withoutKeys(async (ds) => {
       const requester = await somebody(ds);
       const ticketId = await aTicket(ds, randomUUID());
-      await ds.query(`INSERT INTO ticket_message (id, "ticketId", "authorId", visibility, body) VALUES ($1, $2, $3, 'public', 'x'), ($4, $2, $3, 'public', 'y')`, [
-        randomUUID(), randomUUID(), requester, randomUUID(),
-      ]);
-      const failure = await ds.runMigrations({ transaction: 'each' }).then(() => null, (e: Error) => e);
+      await ds.query(
+        `INSERT INTO ticket_message (id, "ticketId", "authorId", visibility, body) VALUES ($1, $2, $3, 'public', 'x'), ($4, $2, $3, 'public', 'y')`,
+        [randomUUID(), randomUUID(), requester, randomUUID()],
+      );
+      const failure = await ds.runMigrations({ transaction: 'each' }).then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(failure?.message).toContain('ticket.requesterId: 1 row(s) name a user_account that does not exist');
       expect(failure?.message).toContain('ticket_message.ticketId: 2 row(s) name a ticket that does not exist');
       expect(await ds.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname LIKE 'fk\\_%'`)).toEqual([{ n: 0 }]);
@@ -121,7 +139,9 @@ describe('AddForeignKeys migration on rows that point at nothing (e2e)', () => {
       const [{ id: tierId }] = await ds.query(`SELECT id FROM tier LIMIT 1`);
       await ds.query(`UPDATE tier SET "escalationTargetId" = $2 WHERE id = $1`, [tierId, randomUUID()]);
       await ds.runMigrations({ transaction: 'each' });
-      expect(await ds.query(`SELECT "requesterId", "assigneeId" FROM ticket WHERE id = $1`, [ticketId])).toEqual([{ requesterId: requester, assigneeId: null }]);
+      expect(await ds.query(`SELECT "requesterId", "assigneeId" FROM ticket WHERE id = $1`, [ticketId])).toEqual([
+        { requesterId: requester, assigneeId: null },
+      ]);
       expect(await ds.query(`SELECT "escalationTargetId" FROM tier WHERE id = $1`, [tierId])).toEqual([{ escalationTargetId: null }]);
       expect((await ds.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname LIKE 'fk\\_%'`))[0].n).toBeGreaterThan(20);
     });

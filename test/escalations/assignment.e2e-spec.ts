@@ -28,11 +28,15 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
   afterAll(() => t.close());
 
   /** Fresh agents, in the order round robin visits them (by user id). */
-  const agents = async (n: number) => (await Promise.all(Array.from({ length: n }, () => person(t, 'agent')))).sort((a, b) => a.id.localeCompare(b.id));
+  const agents = async (n: number) =>
+    (await Promise.all(Array.from({ length: n }, () => person(t, 'agent')))).sort((a, b) => a.id.localeCompare(b.id));
   const create = (tierId: string, body: Record<string, unknown> = {}, as: Person = admin) =>
     ticket(t, as, { requesterId: customer.id, tierId, ...body }) as unknown as Promise<Ticket>;
   const post = (tierId: string, body: Record<string, unknown> = {}) =>
-    request(t.url).post('/v1/tickets').set('Authorization', admin.auth).send({ subject: 'Burst', description: 'Many at once', requesterId: customer.id, tierId, ...body });
+    request(t.url)
+      .post('/v1/tickets')
+      .set('Authorization', admin.auth)
+      .send({ subject: 'Burst', description: 'Many at once', requesterId: customer.id, tierId, ...body });
   const events = async (id: string): Promise<{ type: string; actor: string | null; after: Record<string, unknown> | null }[]> =>
     (await request(t.url).get(`/v1/tickets/${id}/events`).query({ limit: 100 }).set('Authorization', admin.auth).expect(200)).body.data;
   /** Every ticket of a tier as stored, all pages. */
@@ -40,7 +44,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     const all: Ticket[] = [];
     let cursor: string | undefined;
     do {
-      const res = await request(t.url).get('/v1/tickets').query({ tierId, limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', admin.auth).expect(200);
+      const res = await request(t.url)
+        .get('/v1/tickets')
+        .query({ tierId, limit: 100, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', admin.auth)
+        .expect(200);
       all.push(...res.body.data);
       cursor = res.body.nextCursor ?? undefined;
     } while (cursor);
@@ -75,7 +83,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     expect(stored).toHaveLength(100);
     expect(countBy(stored)).toEqual(expected);
     for (const a of four) {
-      const mine = await request(t.url).get('/v1/tickets').query({ tierId: rr.id, assigneeId: 'me', limit: 100 }).set('Authorization', a.auth).expect(200);
+      const mine = await request(t.url)
+        .get('/v1/tickets')
+        .query({ tierId: rr.id, assigneeId: 'me', limit: 100 })
+        .set('Authorization', a.auth)
+        .expect(200);
       expect(mine.body.data).toHaveLength(25);
     }
     // One assignment event per ticket, by the system, naming the stored assignee (a sample: the events API is per ticket).
@@ -105,7 +117,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     // Every working status counts: B's ticket waits on the customer, still B's load.
     await request(t.url).patch(`/v1/tickets/${bWork[0].id}`).set('Authorization', admin.auth).send({ status: 'pending' }).expect(200);
 
-    const loads = new Map([[a.id, 3], [b.id, 1], [c.id, 0]]);
+    const loads = new Map([
+      [a.id, 3],
+      [b.id, 1],
+      [c.id, 0],
+    ]);
     const leastLoaded = () => [...loads.entries()].sort(([idX, x], [idY, y]) => x - y || idX.localeCompare(idY))[0][0];
     const expectNext = async () => {
       const want = leastLoaded();
@@ -119,8 +135,10 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     expect(loads.get(a.id)).toBe(3);
 
     // A's three are solved (two of them then closed): A is idle again and gets the next ones.
-    for (const x of aWork) await request(t.url).patch(`/v1/tickets/${x.id}`).set('Authorization', admin.auth).send({ status: 'solved' }).expect(200);
-    for (const x of aWork.slice(0, 2)) await request(t.url).patch(`/v1/tickets/${x.id}`).set('Authorization', admin.auth).send({ status: 'closed' }).expect(200);
+    for (const x of aWork)
+      await request(t.url).patch(`/v1/tickets/${x.id}`).set('Authorization', admin.auth).send({ status: 'solved' }).expect(200);
+    for (const x of aWork.slice(0, 2))
+      await request(t.url).patch(`/v1/tickets/${x.id}`).set('Authorization', admin.auth).send({ status: 'closed' }).expect(200);
     loads.set(a.id, 0);
     for (let i = 0; i < 4; i++) await expectNext();
   });
@@ -132,7 +150,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     // Whichever of the two sorts first by id gets the load, so the tie-break alone cannot explain the outcome.
     await load(busy, 2);
     const { id } = await create(l1.id);
-    const up = await request(t.url).post(`/v1/tickets/${id}/escalate`).set('Authorization', admin.auth).send({ reason: 'x', toTierId: l2.id }).expect(200);
+    const up = await request(t.url)
+      .post(`/v1/tickets/${id}/escalate`)
+      .set('Authorization', admin.auth)
+      .send({ reason: 'x', toTierId: l2.id })
+      .expect(200);
     expect(up.body.assigneeId).toBe(idle.id);
   });
 
@@ -153,7 +175,9 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     expect(first.assigneeId).toBe(rrAgents[0].id);
     const named = await create(rr.id, { assigneeId: elsewhere.id });
     expect(named.assigneeId).toBe(elsewhere.id);
-    expect((await events(named.id)).filter((e) => e.type === 'ticket.assigned')).toEqual([expect.objectContaining({ actor: admin.id, after: { assigneeId: elsewhere.id } })]);
+    expect((await events(named.id)).filter((e) => e.type === 'ticket.assigned')).toEqual([
+      expect.objectContaining({ actor: admin.id, after: { assigneeId: elsewhere.id } }),
+    ]);
     // Named by an agent of the tier, too.
     const byAgent = await create(rr.id, { assigneeId: rrAgents[2].id }, rrAgents[1]);
     expect(byAgent.assigneeId).toBe(rrAgents[2].id);
@@ -166,7 +190,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     const ll = await tier(t, admin, 1, rrAgents, { assignment: 'least_loaded' });
     expect((await create(ll.id, { assigneeId: elsewhere.id })).assigneeId).toBe(elsewhere.id);
     // Only active staff people can be named.
-    const refused = await request(t.url).post('/v1/tickets').set('Authorization', admin.auth).send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: customer.id }).expect(400);
+    const refused = await request(t.url)
+      .post('/v1/tickets')
+      .set('Authorization', admin.auth)
+      .send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: customer.id })
+      .expect(400);
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain('assigneeId');
   });
 
@@ -186,11 +214,19 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
       expect(llAssignees).not.toContain(b.id);
       expect(countBy(llAssignees.map((assigneeId) => ({ assigneeId }) as Ticket))).toEqual({ [a.id]: 2, [c.id]: 2 });
       // Nor can a deactivated agent be named.
-      await request(t.url).post('/v1/tickets').set('Authorization', admin.auth).send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: b.id }).expect(400);
+      await request(t.url)
+        .post('/v1/tickets')
+        .set('Authorization', admin.auth)
+        .send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: b.id })
+        .expect(400);
       // Nor is an escalation into a tier assigned to one.
       const l1 = await tier(t, admin, 1);
       const { id } = await create(l1.id);
-      const up = await request(t.url).post(`/v1/tickets/${id}/escalate`).set('Authorization', admin.auth).send({ reason: 'x', toTierId: (await tier(t, admin, 2, [b], { assignment: 'least_loaded' })).id }).expect(200);
+      const up = await request(t.url)
+        .post(`/v1/tickets/${id}/escalate`)
+        .set('Authorization', admin.auth)
+        .send({ reason: 'x', toTierId: (await tier(t, admin, 2, [b], { assignment: 'least_loaded' })).id })
+        .expect(200);
       expect(up.body.assigneeId).toBeNull();
     } finally {
       await deactivate(b, true);
@@ -199,9 +235,13 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     expect((await create(ll.id)).assigneeId).toBe(b.id);
   });
 
-  it('an API key\'s service identity in a tier is never given tickets: only people can be assignees', async () => {
+  it("an API key's service identity in a tier is never given tickets: only people can be assignees", async () => {
     const [person1] = await agents(1);
-    const key = await request(t.url).post('/v1/api-keys').set('Authorization', admin.auth).send({ name: 'queue script', role: 'agent' }).expect(201);
+    const key = await request(t.url)
+      .post('/v1/api-keys')
+      .set('Authorization', admin.auth)
+      .send({ name: 'queue script', role: 'agent' })
+      .expect(201);
     const serviceId: string = key.body.userId;
     const rr = await tier(t, admin, 1, [person1], { assignment: 'round_robin' });
     const ll = await tier(t, admin, 1, [person1], { assignment: 'least_loaded' });
@@ -210,7 +250,11 @@ describe('Escalations: assignment inside a tier (e2e)', () => {
     const llMember = await request(t.url).put(`/v1/tiers/${ll.id}/members/${serviceId}`).set('Authorization', admin.auth);
     expect([rrMember.status, llMember.status]).toEqual(rrMember.status === 204 ? [204, 204] : [409, 409]);
     // A service identity cannot be named as an assignee…
-    await request(t.url).post('/v1/tickets').set('Authorization', admin.auth).send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: serviceId }).expect(400);
+    await request(t.url)
+      .post('/v1/tickets')
+      .set('Authorization', admin.auth)
+      .send({ subject: 's', description: 'd', tierId: rr.id, assigneeId: serviceId })
+      .expect(400);
     // …so no strategy may pick one either.
     await load(person1, 3); // the idle service identity would be the least loaded
     const assignees: (string | null)[] = [];

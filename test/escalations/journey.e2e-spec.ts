@@ -60,14 +60,20 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const l2Agents = [await person(t, 'agent'), await person(t, 'agent')].sort((a, b) => a.id.localeCompare(b.id)) as [Person, Person];
     const l3Agents = [await person(t, 'agent'), await person(t, 'agent')].sort((a, b) => a.id.localeCompare(b.id)) as [Person, Person];
     const l3 = await tier(t, admin, 3, l3Agents, { assignment: 'least_loaded', requiredHandoff: ['environment'] });
-    const l2 = await tier(t, admin, 2, l2Agents, { assignment: 'round_robin', requiredHandoff: ['summary', 'stepsToReproduce'], escalationTargetId: l3.id });
+    const l2 = await tier(t, admin, 2, l2Agents, {
+      assignment: 'round_robin',
+      requiredHandoff: ['summary', 'stepsToReproduce'],
+      escalationTargetId: l3.id,
+    });
     const l1 = await tier(t, admin, 1, [l1Agent], { assignment: 'manual', escalationTargetId: l2.id });
     return { l1, l2, l3, l1Agent, l2Agents, l3Agents };
   }
 
   const inTier = (tierId: string, body: Record<string, unknown> = {}) => ticket(t, admin, { requesterId: customer.id, tierId, ...body });
-  const escalate = (as: Person, id: string, body: Record<string, unknown>) => request(t.url).post(`/v1/tickets/${id}/escalate`).set('Authorization', as.auth).send(body);
-  const deEscalate = (as: Person, id: string, body: Record<string, unknown>) => request(t.url).post(`/v1/tickets/${id}/de-escalate`).set('Authorization', as.auth).send(body);
+  const escalate = (as: Person, id: string, body: Record<string, unknown>) =>
+    request(t.url).post(`/v1/tickets/${id}/escalate`).set('Authorization', as.auth).send(body);
+  const deEscalate = (as: Person, id: string, body: Record<string, unknown>) =>
+    request(t.url).post(`/v1/tickets/${id}/de-escalate`).set('Authorization', as.auth).send(body);
   const getTicket = (as: Person, id: string) => request(t.url).get(`/v1/tickets/${id}`).set('Authorization', as.auth);
   const escalations = async (id: string, as: Person = admin): Promise<EscalationRow[]> =>
     (await request(t.url).get(`/v1/tickets/${id}/escalations`).query({ limit: 100 }).set('Authorization', as.auth).expect(200)).body.data;
@@ -76,10 +82,13 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
   /** The fields a 400 names, each once (a field failing several constraints is listed once per constraint). */
   const fields = (res: request.Response) => [...new Set((res.body.errors as { field: string }[]).map((e) => e.field))].sort();
 
-  const L2_HANDOFF = { summary: 'Printer LX-300 prints blank pages since the 2.3 driver', stepsToReproduce: '1. Install driver 2.3\n2. Print a test page' };
+  const L2_HANDOFF = {
+    summary: 'Printer LX-300 prints blank pages since the 2.3 driver',
+    stepsToReproduce: '1. Install driver 2.3\n2. Print a test page',
+  };
   const L3_HANDOFF = { environment: 'Windows 11 23H2, driver 2.3.1, print server CUPS 2.4' };
 
-  it('REST: hand-offs enforced per tier, re-assignment by each tier\'s strategy, the moves recorded and audited', async () => {
+  it("REST: hand-offs enforced per tier, re-assignment by each tier's strategy, the moves recorded and audited", async () => {
     const { l1, l2, l3, l1Agent, l2Agents, l3Agents } = await ladder();
     // L3 is least-loaded: its first agent (by id) already works a ticket, so the second must get the escalation.
     await inTier(l1.id, { assigneeId: l3Agents[0].id, subject: 'other work' });
@@ -94,7 +103,10 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(none.body.code).toBe('VALIDATION_FAILED');
     expect(fields(none)).toEqual(['handoff.stepsToReproduce', 'handoff.summary']);
     // Blank text counts as missing; only what is still missing is named.
-    const partial = await escalate(l1Agent, id, { reason: 'Needs a developer', handoff: { summary: L2_HANDOFF.summary, stepsToReproduce: '   ' } }).expect(400);
+    const partial = await escalate(l1Agent, id, {
+      reason: 'Needs a developer',
+      handoff: { summary: L2_HANDOFF.summary, stepsToReproduce: '   ' },
+    }).expect(400);
     expect(fields(partial)).toEqual(['handoff.stepsToReproduce']);
     expect((await getTicket(l1Agent, id).expect(200)).body).toMatchObject({ tierId: l1.id, escalationLevel: 1, version: created.version });
     expect(await escalations(id)).toEqual([]);
@@ -108,7 +120,9 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     await getTicket(l1Agent, id).expect(404);
     await request(t.url).get(`/v1/tickets/${id}/escalations`).set('Authorization', l1Agent.auth).expect(404);
     await escalate(l1Agent, id, { reason: 'again', toTierId: l3.id, handoff: L3_HANDOFF }).expect(404);
-    const l1Queue = (await request(t.url).get('/v1/tickets').query({ tierId: l1.id, limit: 100 }).set('Authorization', l1Agent.auth).expect(200)).body.data;
+    const l1Queue = (
+      await request(t.url).get('/v1/tickets').query({ tierId: l1.id, limit: 100 }).set('Authorization', l1Agent.auth).expect(200)
+    ).body.data;
     expect(l1Queue.map((x: { id: string }) => x.id)).not.toContain(id);
     // Both L2 agents see it (tier members), the assignee and the other one.
     await getTicket(l2Agents[0], id).expect(200);
@@ -123,7 +137,9 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     await getTicket(l2Agents[0], id).expect(404);
 
     // L3 → back to L1 (toTierId below), manual: nobody assigned.
-    const down = await deEscalate(l3Agents[1], id, { reason: 'Workaround documented; first line can close it', toTierId: l1.id }).expect(200);
+    const down = await deEscalate(l3Agents[1], id, { reason: 'Workaround documented; first line can close it', toTierId: l1.id }).expect(
+      200,
+    );
     expect(down.body).toMatchObject({ tierId: l1.id, escalationLevel: 1, assigneeId: null });
     await getTicket(l1Agent, id).expect(200);
 
@@ -132,24 +148,51 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.direction)).toEqual(['up', 'up', 'down']);
     expect(rows[0]).toEqual({
-      id: expect.any(String), ticketId: id, fromTierId: l1.id, toTierId: l2.id, direction: 'up', reason: 'Needs a developer',
-      handoff: { ...L2_HANDOFF, environment: null, attachmentIds: [] }, actorId: l1Agent.id, trigger: 'manual',
+      id: expect.any(String),
+      ticketId: id,
+      fromTierId: l1.id,
+      toTierId: l2.id,
+      direction: 'up',
+      reason: 'Needs a developer',
+      handoff: { ...L2_HANDOFF, environment: null, attachmentIds: [] },
+      actorId: l1Agent.id,
+      trigger: 'manual',
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     expect(rows[1]).toMatchObject({
-      fromTierId: l2.id, toTierId: l3.id, direction: 'up', actorId: l2Agents[0].id, trigger: 'manual',
+      fromTierId: l2.id,
+      toTierId: l3.id,
+      direction: 'up',
+      actorId: l2Agents[0].id,
+      trigger: 'manual',
       handoff: { summary: null, stepsToReproduce: null, environment: L3_HANDOFF.environment, attachmentIds: [] },
     });
-    expect(rows[2]).toMatchObject({ fromTierId: l3.id, toTierId: l1.id, direction: 'down', actorId: l3Agents[1].id, trigger: 'manual', handoff: null, reason: 'Workaround documented; first line can close it' });
+    expect(rows[2]).toMatchObject({
+      fromTierId: l3.id,
+      toTierId: l1.id,
+      direction: 'down',
+      actorId: l3Agents[1].id,
+      trigger: 'manual',
+      handoff: null,
+      reason: 'Workaround documented; first line can close it',
+    });
     expect(new Set(rows.map((r) => r.id)).size).toBe(3);
     expect(Date.parse(rows[0].at)).toBeLessThanOrEqual(Date.parse(rows[1].at));
     expect(Date.parse(rows[1].at)).toBeLessThanOrEqual(Date.parse(rows[2].at));
 
     // Paginated like every list.
-    const page1 = await request(t.url).get(`/v1/tickets/${id}/escalations`).query({ limit: 2 }).set('Authorization', admin.auth).expect(200);
+    const page1 = await request(t.url)
+      .get(`/v1/tickets/${id}/escalations`)
+      .query({ limit: 2 })
+      .set('Authorization', admin.auth)
+      .expect(200);
     expect(page1.body.data.map((r: EscalationRow) => r.id)).toEqual([rows[0].id, rows[1].id]);
     expect(page1.body.nextCursor).toEqual(expect.any(String));
-    const page2 = await request(t.url).get(`/v1/tickets/${id}/escalations`).query({ limit: 2, cursor: page1.body.nextCursor }).set('Authorization', admin.auth).expect(200);
+    const page2 = await request(t.url)
+      .get(`/v1/tickets/${id}/escalations`)
+      .query({ limit: 2, cursor: page1.body.nextCursor })
+      .set('Authorization', admin.auth)
+      .expect(200);
     expect(page2.body).toEqual({ data: [rows[2]], nextCursor: null });
 
     // The audit trail.
@@ -157,12 +200,30 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const escalated = trail.filter((e) => e.type === 'ticket.escalated');
     expect(escalated).toHaveLength(2);
     expect(escalated[0]).toMatchObject({
-      actor: l1Agent.id, before: { tierId: l1.id, escalationLevel: 1 },
-      after: { tierId: l2.id, escalationLevel: 2, escalationId: rows[0].id, trigger: 'manual', reason: 'Needs a developer', handoff: L2_HANDOFF },
+      actor: l1Agent.id,
+      before: { tierId: l1.id, escalationLevel: 1 },
+      after: {
+        tierId: l2.id,
+        escalationLevel: 2,
+        escalationId: rows[0].id,
+        trigger: 'manual',
+        reason: 'Needs a developer',
+        handoff: L2_HANDOFF,
+      },
     });
-    expect(escalated[1]).toMatchObject({ actor: l2Agents[0].id, before: { tierId: l2.id, escalationLevel: 2 }, after: { tierId: l3.id, escalationLevel: 3, escalationId: rows[1].id } });
+    expect(escalated[1]).toMatchObject({
+      actor: l2Agents[0].id,
+      before: { tierId: l2.id, escalationLevel: 2 },
+      after: { tierId: l3.id, escalationLevel: 3, escalationId: rows[1].id },
+    });
     const deEscalated = trail.filter((e) => e.type === 'ticket.de_escalated');
-    expect(deEscalated).toEqual([expect.objectContaining({ actor: l3Agents[1].id, before: { tierId: l3.id, escalationLevel: 3 }, after: expect.objectContaining({ tierId: l1.id, escalationLevel: 1, escalationId: rows[2].id }) })]);
+    expect(deEscalated).toEqual([
+      expect.objectContaining({
+        actor: l3Agents[1].id,
+        before: { tierId: l3.id, escalationLevel: 3 },
+        after: expect.objectContaining({ tierId: l1.id, escalationLevel: 1, escalationId: rows[2].id }),
+      }),
+    ]);
     const assigned = trail.filter((e) => e.type === 'ticket.assigned');
     expect(assigned.map((e) => [e.before?.assigneeId, e.after?.assigneeId])).toEqual([
       [null, l2Agents[0].id],
@@ -171,7 +232,14 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     ]);
     // The order of the trail: each move's escalation event comes before its assignment.
     const moves = trail.filter((e) => ['ticket.escalated', 'ticket.de_escalated', 'ticket.assigned'].includes(e.type)).map((e) => e.type);
-    expect(moves).toEqual(['ticket.escalated', 'ticket.assigned', 'ticket.escalated', 'ticket.assigned', 'ticket.de_escalated', 'ticket.assigned']);
+    expect(moves).toEqual([
+      'ticket.escalated',
+      'ticket.assigned',
+      'ticket.escalated',
+      'ticket.assigned',
+      'ticket.de_escalated',
+      'ticket.assigned',
+    ]);
 
     // At level 1 nothing is below: de-escalating without a target is an illegal move; nothing is recorded.
     const bottom = await deEscalate(l1Agent, id, { reason: 'lower?' }).expect(422);
@@ -192,14 +260,23 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const missing = await gql(t, l1Agent, ESCALATE, { id, input: { reason: 'Needs a developer' } }).expect(200);
     expect(missing.body.data).toBeNull();
     expect(missing.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
-    expect(missing.body.errors[0].extensions.errors.map((e: { field: string }) => e.field).sort()).toEqual(['handoff.stepsToReproduce', 'handoff.summary']);
+    expect(missing.body.errors[0].extensions.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'handoff.stepsToReproduce',
+      'handoff.summary',
+    ]);
 
     // Default target: L1's escalationTargetId. Sent twice with one idempotency key: one move, the same answer.
     const key = `esc-${randomUUID()}`;
     const input = { reason: 'Needs a developer', handoff: L2_HANDOFF };
     const up1 = await gql(t, l1Agent, ESCALATE, { id, input, key }).expect(200);
     expect(up1.body.errors).toBeUndefined();
-    expect(up1.body.data.escalateTicket).toMatchObject({ id, tierId: l2.id, escalationLevel: 2, assigneeId: l2Agents[0].id, tier: { id: l2.id, level: 2 } });
+    expect(up1.body.data.escalateTicket).toMatchObject({
+      id,
+      tierId: l2.id,
+      escalationLevel: 2,
+      assigneeId: l2Agents[0].id,
+      tier: { id: l2.id, level: 2 },
+    });
     const replay = await gql(t, l1Agent, ESCALATE, { id, input, key }).expect(200);
     expect(replay.body).toEqual(up1.body);
     // The L1 agent's view is gone; the replay did not move it again.
@@ -210,11 +287,21 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const noEnv = await gql(t, l2Agents[0], ESCALATE, { id, input: { reason: 'Platform bug' } });
     expect(noEnv.body.errors[0].extensions.errors.map((e: { field: string }) => e.field)).toEqual(['handoff.environment']);
     const up2 = await gql(t, l2Agents[0], ESCALATE, { id, input: { reason: 'Platform bug', handoff: L3_HANDOFF } }).expect(200);
-    expect(up2.body.data.escalateTicket).toMatchObject({ tierId: l3.id, escalationLevel: 3, assigneeId: l3Agents[0].id, tier: { level: 3 } });
+    expect(up2.body.data.escalateTicket).toMatchObject({
+      tierId: l3.id,
+      escalationLevel: 3,
+      assigneeId: l3Agents[0].id,
+      tier: { level: 3 },
+    });
 
     const down = await gql(t, l3Agents[0], DE_ESCALATE, { id, input: { reason: 'Back to first line', toTierId: l1.id } }).expect(200);
     expect(down.body.errors).toBeUndefined();
-    expect(down.body.data.deEscalateTicket).toMatchObject({ tierId: l1.id, escalationLevel: 1, assigneeId: null, tier: { id: l1.id, level: 1 } });
+    expect(down.body.data.deEscalateTicket).toMatchObject({
+      tierId: l1.id,
+      escalationLevel: 1,
+      assigneeId: null,
+      tier: { id: l1.id, level: 1 },
+    });
 
     const rows = await escalations(id, l1Agent);
     expect(rows.map((n) => [n.direction, n.fromTierId, n.toTierId, n.actorId, n.trigger])).toEqual([
@@ -255,7 +342,9 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const rest = await gql(t, l1Agent, LIST, { id, first: 2, after: first.body.data.ticketEscalations.pageInfo.endCursor }).expect(200);
     expect(rest.body.errors).toBeUndefined();
     expect(rest.body.data.ticketEscalations.pageInfo.hasNextPage).toBe(false);
-    const nodes = [...first.body.data.ticketEscalations.edges, ...rest.body.data.ticketEscalations.edges].map((e: { node: EscalationRow }) => e.node);
+    const nodes = [...first.body.data.ticketEscalations.edges, ...rest.body.data.ticketEscalations.edges].map(
+      (e: { node: EscalationRow }) => e.node,
+    );
     expect(nodes).toEqual(rows);
     expect(nodes.map((n) => `${n.direction}:${n.toTierId}`)).toEqual([`up:${l2.id}`, `up:${l3.id}`, `down:${l1.id}`]);
 
@@ -293,7 +382,9 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const again = await escalate(l1Agent, id, body).set('Idempotency-Key', key).expect(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    const other = await escalate(l1Agent, id, { ...body, reason: 'different' }).set('Idempotency-Key', key).expect(422);
+    const other = await escalate(l1Agent, id, { ...body, reason: 'different' })
+      .set('Idempotency-Key', key)
+      .expect(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await escalations(id)).toHaveLength(1);
   });
@@ -316,17 +407,27 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(l2Agents.map((a) => a.id)).toContain(down1.body.assigneeId);
     const down2 = await deEscalate(admin, steps.id, { reason: 'done at L2' }).expect(200);
     expect(down2.body).toMatchObject({ tierId: l1.id, escalationLevel: 1, assigneeId: null });
-    expect((await escalations(steps.id)).map((r) => `${r.direction}:${r.toTierId}`)).toEqual([`up:${l2.id}`, `up:${l3.id}`, `down:${l2.id}`, `down:${l1.id}`]);
+    expect((await escalations(steps.id)).map((r) => `${r.direction}:${r.toTierId}`)).toEqual([
+      `up:${l2.id}`,
+      `up:${l3.id}`,
+      `down:${l2.id}`,
+      `down:${l1.id}`,
+    ]);
   });
 
-  it('handing a ticket back down carries the receiving tier\'s hand-off too (the issue: the target tier\'s requiredHandoff, both ways)', async () => {
+  it("handing a ticket back down carries the receiving tier's hand-off too (the issue: the target tier's requiredHandoff, both ways)", async () => {
     const { l2, l3 } = await ladderAndTicketAtL3();
     const { id, l1 } = l3;
     const missing = await deEscalate(admin, id, { reason: 'Fixed in 2.3.2; L2 can roll it out' }).expect(400);
     expect(fields(missing).sort()).toEqual(['handoff.stepsToReproduce', 'handoff.summary']);
     const down = await deEscalate(admin, id, { reason: 'Fixed in 2.3.2; L2 can roll it out', handoff: L2_HANDOFF }).expect(200);
     expect(down.body).toMatchObject({ tierId: l2.id, escalationLevel: 2 });
-    expect((await escalations(id)).at(-1)).toMatchObject({ direction: 'down', fromTierId: l3.tierId, toTierId: l2.id, handoff: expect.objectContaining({ summary: L2_HANDOFF.summary }) });
+    expect((await escalations(id)).at(-1)).toMatchObject({
+      direction: 'down',
+      fromTierId: l3.tierId,
+      toTierId: l2.id,
+      handoff: expect.objectContaining({ summary: L2_HANDOFF.summary }),
+    });
     expect(l1).toBeDefined();
   });
 
@@ -357,8 +458,12 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     // The request shape: reason required, unknown fields named, also inside the hand-off.
     expect(fields(await escalate(admin, id, { toTierId: l3.id, handoff: L3_HANDOFF }).expect(400))).toEqual(['reason']);
     expect(fields(await escalate(admin, id, { reason: '', toTierId: l3.id, handoff: L3_HANDOFF }).expect(400))).toEqual(['reason']);
-    expect(fields(await escalate(admin, id, { reason: 'x', toTierId: l3.id, handoff: { ...L3_HANDOFF, logs: 'x' } }).expect(400))).toEqual(['handoff.logs']);
-    expect(fields(await escalate(admin, id, { reason: 'x', toTierId: l3.id, handoff: L3_HANDOFF, priority: 'urgent' }).expect(400))).toEqual(['priority']);
+    expect(fields(await escalate(admin, id, { reason: 'x', toTierId: l3.id, handoff: { ...L3_HANDOFF, logs: 'x' } }).expect(400))).toEqual([
+      'handoff.logs',
+    ]);
+    expect(
+      fields(await escalate(admin, id, { reason: 'x', toTierId: l3.id, handoff: L3_HANDOFF, priority: 'urgent' }).expect(400)),
+    ).toEqual(['priority']);
     expect(await escalations(id)).toEqual([]);
     expect((await getTicket(admin, id).expect(200)).body).toMatchObject({ tierId: l2.id, version: 1 });
 
@@ -377,8 +482,13 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
 
   /** A small log file uploaded to the ticket by `as`; its attachment id. */
   const uploadLog = async (as: Person, ticketId: string) => {
-    const res = await request(t.url).post(`/v1/tickets/${ticketId}/attachments`).set('Authorization', as.auth)
-      .attach('file', Buffer.from('2026-11-25T10:50:25Z ERROR spooler: job 42 failed\n'), { filename: 'spooler.log', contentType: 'text/plain' });
+    const res = await request(t.url)
+      .post(`/v1/tickets/${ticketId}/attachments`)
+      .set('Authorization', as.auth)
+      .attach('file', Buffer.from('2026-11-25T10:50:25Z ERROR spooler: job 42 failed\n'), {
+        filename: 'spooler.log',
+        contentType: 'text/plain',
+      });
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
@@ -389,14 +499,26 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const { id } = await inTier(l1.id);
     const none = await escalate(admin, id, { reason: 'x', toTierId: strict.id }).expect(400);
     expect(fields(none)).toEqual(['handoff.attachmentIds', 'handoff.environment', 'handoff.stepsToReproduce', 'handoff.summary']);
-    const emptyList = await escalate(admin, id, { reason: 'x', toTierId: strict.id, handoff: { ...L2_HANDOFF, ...L3_HANDOFF, attachmentIds: [] } }).expect(400);
+    const emptyList = await escalate(admin, id, {
+      reason: 'x',
+      toTierId: strict.id,
+      handoff: { ...L2_HANDOFF, ...L3_HANDOFF, attachmentIds: [] },
+    }).expect(400);
     expect(fields(emptyList)).toEqual(['handoff.attachmentIds']);
     // The customer's log, posted with their message, and the agent's own upload.
     const customerLog = await uploadLog(customer, id);
-    await request(t.url).post(`/v1/tickets/${id}/messages`).set('Authorization', customer.auth).send({ body: 'here is the log', attachmentIds: [customerLog] }).expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${id}/messages`)
+      .set('Authorization', customer.auth)
+      .send({ body: 'here is the log', attachmentIds: [customerLog] })
+      .expect(201);
     const adminLog = await uploadLog(admin, id);
     const attachmentIds = [customerLog, adminLog];
-    const ok = await escalate(admin, id, { reason: 'x', toTierId: strict.id, handoff: { ...L2_HANDOFF, ...L3_HANDOFF, attachmentIds } }).expect(200);
+    const ok = await escalate(admin, id, {
+      reason: 'x',
+      toTierId: strict.id,
+      handoff: { ...L2_HANDOFF, ...L3_HANDOFF, attachmentIds },
+    }).expect(200);
     expect(ok.body).toMatchObject({ tierId: strict.id, escalationLevel: 2, assigneeId: null });
     expect((await escalations(id))[0].handoff).toEqual({ ...L2_HANDOFF, ...L3_HANDOFF, attachmentIds });
     // Unassigned before and after: no ticket.assigned event.
@@ -405,7 +527,7 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(trail.filter((e) => e.type === 'ticket.escalated')).toHaveLength(1);
   });
 
-  it('handoff.attachmentIds must be attachments of this ticket: made-up ids or another ticket\'s files are refused (400), not recorded', async () => {
+  it("handoff.attachmentIds must be attachments of this ticket: made-up ids or another ticket's files are refused (400), not recorded", async () => {
     const l1 = await tier(t, admin, 1);
     const strict = await tier(t, admin, 2, [], { requiredHandoff: ['attachments'] });
     const { id } = await inTier(l1.id);
@@ -420,7 +542,7 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect((await getTicket(admin, id).expect(200)).body.tierId).toBe(l1.id);
   });
 
-  it('a ticket\'s escalationLevel is its tier\'s level, also after an admin changes that level', async () => {
+  it("a ticket's escalationLevel is its tier's level, also after an admin changes that level", async () => {
     const { l1, l2 } = await ladder();
     const { id } = await inTier(l1.id);
     await escalate(admin, id, { reason: 'dev', handoff: L2_HANDOFF }).expect(200);
@@ -445,7 +567,7 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(await escalations(id)).toHaveLength(1);
   });
 
-  it('who may: agents outside the ticket\'s tiers get 404, customers 403, no token 401; an assignee outside the tier may', async () => {
+  it("who may: agents outside the ticket's tiers get 404, customers 403, no token 401; an assignee outside the tier may", async () => {
     const { l1, l2, l1Agent, l2Agents } = await ladder();
     const { id } = await ticket(t, admin, { requesterId: customer.id, tierId: l1.id });
     const body = { reason: 'x', handoff: L2_HANDOFF };
@@ -485,7 +607,9 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     const { id } = await inTier(l1.id);
     const agents = await Promise.all(Array.from({ length: 3 }, () => person(t, 'agent')));
     for (const a of agents) await request(t.url).put(`/v1/tiers/${l1.id}/members/${a.id}`).set('Authorization', admin.auth).expect(204);
-    const results = await Promise.all([admin, ...agents, admin].map((as) => escalate(as, id, { reason: 'race', toTierId: l2.id, handoff: L2_HANDOFF })));
+    const results = await Promise.all(
+      [admin, ...agents, admin].map((as) => escalate(as, id, { reason: 'race', toTierId: l2.id, handoff: L2_HANDOFF })),
+    );
     const statuses = results.map((r) => r.status).sort();
     // Agents that lost see the ticket gone from their tier (404); the admin that lost sees it already at L2 (400).
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);

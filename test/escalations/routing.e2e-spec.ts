@@ -47,12 +47,16 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
   });
 
   async function rule(body: Record<string, unknown>) {
-    const res = await request(t.url).post('/v1/routing-rules').set('Authorization', admin.auth).send({ name: `Rule ${randomUUID().slice(0, 8)}`, ...body });
+    const res = await request(t.url)
+      .post('/v1/routing-rules')
+      .set('Authorization', admin.auth)
+      .send({ name: `Rule ${randomUUID().slice(0, 8)}`, ...body });
     expect(res.status).toBe(201);
     rules.push(res.body.id);
     return res.body as { id: string; name: string; position: number; version: number };
   }
-  const forCustomer = (body: Record<string, unknown> = {}) => ticket(t, admin, { requesterId: customer.id, ...body }) as Promise<Record<string, unknown> & { id: string; tierId: string }>;
+  const forCustomer = (body: Record<string, unknown> = {}) =>
+    ticket(t, admin, { requesterId: customer.id, ...body }) as Promise<Record<string, unknown> & { id: string; tierId: string }>;
   const escalations = async (id: string): Promise<EscalationRow[]> =>
     (await request(t.url).get(`/v1/tickets/${id}/escalations`).set('Authorization', admin.auth).expect(200)).body.data;
   const events = async (id: string): Promise<{ type: string; actor: string | null; after: Record<string, unknown> | null }[]> =>
@@ -63,14 +67,27 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
     expect(created).toMatchObject({ tierId: to.id, escalationLevel: to.level });
     const rows = await escalations(created.id);
     expect(rows).toEqual([
-      expect.objectContaining({ toTierId: to.id, direction: 'up', trigger: 'rule', actorId: null, handoff: null, reason: `Routing rule "${ruleName}"`, fromTierId: expect.any(String) }),
+      expect.objectContaining({
+        toTierId: to.id,
+        direction: 'up',
+        trigger: 'rule',
+        actorId: null,
+        handoff: null,
+        reason: `Routing rule "${ruleName}"`,
+        fromTierId: expect.any(String),
+      }),
     ]);
     expect(rows[0].fromTierId).not.toBe(to.id);
     const escalated = (await events(created.id)).filter((e) => e.type === 'ticket.escalated');
-    expect(escalated).toEqual([expect.objectContaining({ actor: null, after: expect.objectContaining({ tierId: to.id, escalationLevel: to.level, trigger: 'rule', handoff: null }) })]);
+    expect(escalated).toEqual([
+      expect.objectContaining({
+        actor: null,
+        after: expect.objectContaining({ tierId: to.id, escalationLevel: to.level, trigger: 'rule', handoff: null }),
+      }),
+    ]);
   }
 
-  it('by tag: a matching ticket enters the rule\'s level-2 tier (no hand-off asked), recorded as an escalation with trigger rule', async () => {
+  it("by tag: a matching ticket enters the rule's level-2 tier (no hand-off asked), recorded as an escalation with trigger rule", async () => {
     const tag = uniqueTag();
     const r = await rule({ tierId: secondLine.id, conditions: { tags: [tag] } });
     // The rule's tier requires a hand-off; an automatic move cannot give one and is not refused for it.
@@ -115,7 +132,10 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
 
     const own = await ticket(t, member, { subject: 'Cannot log in', description: 'SSO loops' });
     await expectRoutedUp(own as unknown as { id: string } & Record<string, unknown>, secondLine, r.name);
-    expect((await request(t.url).get(`/v1/tickets/${own.id}`).set('Authorization', member.auth).expect(200)).body).toMatchObject({ organizationId: me.organizationId, tierId: secondLine.id });
+    expect((await request(t.url).get(`/v1/tickets/${own.id}`).set('Authorization', member.auth).expect(200)).body).toMatchObject({
+      organizationId: me.organizationId,
+      tierId: secondLine.id,
+    });
     // The routing fact is staff-only: the customer cannot read the moves.
     await request(t.url).get(`/v1/tickets/${own.id}/escalations`).set('Authorization', member.auth).expect(403);
 
@@ -123,7 +143,11 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
     expect(await ticket(t, admin, { requesterId: member.id })).toMatchObject({ tierId: secondLine.id, organizationId: me.organizationId });
     // A colleague of the same organization, through GraphQL.
     const colleague = await person(t, 'customer', { org: orgKey });
-    const viaGql = await gql(t, colleague, 'mutation { createTicket(input: { subject: "VPN", description: "down" }) { id tierId escalationLevel tier { id } } }').expect(200);
+    const viaGql = await gql(
+      t,
+      colleague,
+      'mutation { createTicket(input: { subject: "VPN", description: "down" }) { id tierId escalationLevel tier { id } } }',
+    ).expect(200);
     expect(viaGql.body.errors).toBeUndefined();
     // Customers see where it went (tierId, level) but not the tier's details (staff-only, as in REST).
     expect(viaGql.body.data.createTicket).toMatchObject({ tierId: secondLine.id, escalationLevel: 2, tier: null });
@@ -179,13 +203,23 @@ describe('Escalations: routing rules send new tickets to their tier (e2e)', () =
     const tag = uniqueTag();
     await rule({ tierId: secondLine.id, conditions: { tags: [tag] } });
     const routed = await forCustomer({ tags: [tag] });
-    const up = await request(t.url).post(`/v1/tickets/${routed.id}/escalate`).set('Authorization', admin.auth).send({ reason: 'needs L3', toTierId: thirdLine.id }).expect(200);
+    const up = await request(t.url)
+      .post(`/v1/tickets/${routed.id}/escalate`)
+      .set('Authorization', admin.auth)
+      .send({ reason: 'needs L3', toTierId: thirdLine.id })
+      .expect(200);
     expect(up.body).toMatchObject({ tierId: thirdLine.id, escalationLevel: 3, assigneeId: l3Agent.id });
     // Back down by default: to the tier the ticket came from, the routed one.
-    const down = await request(t.url).post(`/v1/tickets/${routed.id}/de-escalate`).set('Authorization', admin.auth).send({ reason: 'done', handoff: { summary: 's', environment: 'e' } }).expect(200);
+    const down = await request(t.url)
+      .post(`/v1/tickets/${routed.id}/de-escalate`)
+      .set('Authorization', admin.auth)
+      .send({ reason: 'done', handoff: { summary: 's', environment: 'e' } })
+      .expect(200);
     expect(down.body).toMatchObject({ tierId: secondLine.id, escalationLevel: 2 });
     expect((await escalations(routed.id)).map((r) => `${r.trigger}:${r.direction}:${r.toTierId}`)).toEqual([
-      `rule:up:${secondLine.id}`, `manual:up:${thirdLine.id}`, `manual:down:${secondLine.id}`,
+      `rule:up:${secondLine.id}`,
+      `manual:up:${thirdLine.id}`,
+      `manual:down:${secondLine.id}`,
     ]);
   });
 });

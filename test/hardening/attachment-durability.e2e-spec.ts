@@ -58,7 +58,11 @@ describe.each(['local', 's3'] as const)('Attachment durability (e2e, %s storage)
   const age = (path: string, at: Date) => utimesSync(path, at, at);
   const stored = async (): Promise<string[]> => {
     if (s3) return s3.objects();
-    return existsSync(root()) ? readdirSync(root(), { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name) : [];
+    return existsSync(root())
+      ? readdirSync(root(), { recursive: true, withFileTypes: true })
+          .filter((e) => !e.isDirectory())
+          .map((e) => e.name)
+      : [];
   };
   const rowCount = async () => Number((await t.dataSource.query('SELECT count(*) AS n FROM attachment'))[0].n);
   const rowExists = async (id: string) => (await t.dataSource.query('SELECT 1 FROM attachment WHERE id = $1', [id])).length === 1;
@@ -126,17 +130,30 @@ describe.each(['local', 's3'] as const)('Attachment durability (e2e, %s storage)
       await request(t.url).get(`/v1/attachments/${pending.id}`).set('Authorization', as.auth).expect(404);
       await request(t.url).get(`/v1/attachments/${pending.id}/content`).set('Authorization', as.auth).expect(404);
       await request(t.url).get(`/v1/attachments/${pending.id}/preview`).set('Authorization', as.auth).expect(404);
-      const listed = await request(t.url).get(`/v1/tickets/${ticketId}/attachments`).query({ limit: 100 }).set('Authorization', as.auth).expect(200);
+      const listed = await request(t.url)
+        .get(`/v1/tickets/${ticketId}/attachments`)
+        .query({ limit: 100 })
+        .set('Authorization', as.auth)
+        .expect(200);
       expect(listed.body.data.map((a: { id: string }) => a.id)).not.toContain(pending.id);
       const one = await gql(t, as, 'query($id: ID!) { attachment(id: $id) { id } }', { id: pending.id });
       expect(one.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
-    const message = await request(t.url).post(`/v1/tickets/${ticketId}/messages`).set('Authorization', customer.auth).send({ body: 'see log', attachmentIds: [pending.id] });
+    const message = await request(t.url)
+      .post(`/v1/tickets/${ticketId}/messages`)
+      .set('Authorization', customer.auth)
+      .send({ body: 'see log', attachmentIds: [pending.id] });
     expect(message.status).toBe(400);
     expect(message.body.errors).toEqual([expect.objectContaining({ field: 'attachmentIds[0]' })]);
     const own = await pendingUpload(new Date(), agent);
-    const handoff = await request(t.url).post(`/v1/tickets/${ticketId}/escalate`).set('Authorization', agent.auth)
-      .send({ reason: 'needs L2', toTierId: upperTierId, handoff: { summary: 's', stepsToReproduce: 'r', environment: 'e', attachmentIds: [own.id] } });
+    const handoff = await request(t.url)
+      .post(`/v1/tickets/${ticketId}/escalate`)
+      .set('Authorization', agent.auth)
+      .send({
+        reason: 'needs L2',
+        toTierId: upperTierId,
+        handoff: { summary: 's', stepsToReproduce: 'r', environment: 'e', attachmentIds: [own.id] },
+      });
     expect(handoff.status).toBe(400);
     expect(handoff.body.errors).toEqual([expect.objectContaining({ field: 'handoff.attachmentIds[0]' })]);
     // Unattached-upload collection leaves pending rows to the sweep.
@@ -147,7 +164,10 @@ describe.each(['local', 's3'] as const)('Attachment durability (e2e, %s storage)
   it('an upload refused mid-stream (413 past ATTACHMENT_MAX_BYTES) leaves neither row nor file, for its earlier files too', async () => {
     await sweep(new Date(Date.now() + 60_000)); // start from an empty table of pending rows and no orphans
     const before = { rows: await rowCount(), stored: (await stored()).sort() };
-    const res = await upload(customer, [{ data: Buffer.from('first file, complete\n'), filename: 'first.log' }, { data: log(3 * MiB), filename: 'huge.log' }]);
+    const res = await upload(customer, [
+      { data: Buffer.from('first file, complete\n'), filename: 'first.log' },
+      { data: log(3 * MiB), filename: 'huge.log' },
+    ]);
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', errors: [expect.objectContaining({ field: 'file' })] });
     expect(await rowCount()).toBe(before.rows);

@@ -48,8 +48,19 @@ describe('Crash recovery (e2e)', () => {
     started.push(server);
     return server;
   };
-  const call = (server: { base: string }, method: string, path: string, auth: string, body?: object, headers: Record<string, string> = {}) =>
-    fetch(server.base + path, { method, headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers }, body: body && JSON.stringify(body) });
+  const call = (
+    server: { base: string },
+    method: string,
+    path: string,
+    auth: string,
+    body?: object,
+    headers: Record<string, string> = {},
+  ) =>
+    fetch(server.base + path, {
+      method,
+      headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body && JSON.stringify(body),
+    });
   /** Sends a request the server dies on; resolves once the process is gone. */
   const crashOn = async (server: ServerProcess, request: () => Promise<unknown>) => {
     await request().catch(() => undefined); // the connection drops with the process
@@ -84,7 +95,8 @@ describe('Crash recovery (e2e)', () => {
     await withTier(server);
     const customer = bearer(`customer-${randomUUID()}`);
     const subject = `crash-${randomUUID()}`;
-    const send = (s: { base: string }) => call(s, 'POST', '/v1/tickets', customer, { subject, description: 'The printer is failing' }, { 'Idempotency-Key': `key-${subject}` });
+    const send = (s: { base: string }) =>
+      call(s, 'POST', '/v1/tickets', customer, { subject, description: 'The printer is failing' }, { 'Idempotency-Key': `key-${subject}` });
     await crashOn(server, () => send(server));
 
     const again = await restart();
@@ -119,11 +131,18 @@ describe('Crash recovery (e2e)', () => {
     const server = await start('attachments.after-bytes');
     await withTier(server);
     const customer = bearer(`customer-${randomUUID()}`);
-    const ticket = await (await call(server, 'POST', '/v1/tickets', customer, { subject: `crash-${randomUUID()}`, description: 'd' })).json();
+    const ticket = await (
+      await call(server, 'POST', '/v1/tickets', customer, { subject: `crash-${randomUUID()}`, description: 'd' })
+    ).json();
     const form = new FormData();
     form.append('file', new Blob(['line 1\nline 2\n'], { type: 'text/plain' }), 'app.log');
-    await crashOn(server, () => fetch(`${server.base}/v1/tickets/${ticket.id}/attachments`, { method: 'POST', headers: { Authorization: customer }, body: form }));
-    const [pending] = await query<{ id: string; storageKey: string }>(`SELECT id, "storageKey" FROM attachment WHERE "ticketId" = $1 AND status = 'pending'`, [ticket.id]);
+    await crashOn(server, () =>
+      fetch(`${server.base}/v1/tickets/${ticket.id}/attachments`, { method: 'POST', headers: { Authorization: customer }, body: form }),
+    );
+    const [pending] = await query<{ id: string; storageKey: string }>(
+      `SELECT id, "storageKey" FROM attachment WHERE "ticketId" = $1 AND status = 'pending'`,
+      [ticket.id],
+    );
     expect(pending).toBeDefined();
     const files = join(dataDir, 'attachments');
     expect(await storedFiles(files)).toContain(pending.storageKey);

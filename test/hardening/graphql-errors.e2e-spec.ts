@@ -62,20 +62,31 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
       const answers: Record<string, unknown> = {};
       for (const [name, selection] of Object.entries(connections)) {
         const ticketArg = selection.includes('$ticketId') ? ', $ticketId: ID!' : '';
-        const res = await gql(t, admin, `query($after: String${ticketArg}) { x: ${selection} { pageInfo { hasNextPage } } }`, { after, ...(ticketArg ? { ticketId: tk.id } : {}) });
+        const res = await gql(t, admin, `query($after: String${ticketArg}) { x: ${selection} { pageInfo { hasNextPage } } }`, {
+          after,
+          ...(ticketArg ? { ticketId: tk.id } : {}),
+        });
         answers[name] = [res.status, codesAndFields(res.body)];
       }
-      expect(answers).toEqual(Object.fromEntries(Object.keys(connections).map((name) => [name, [200, [['VALIDATION_FAILED', ['after']]]]])));
+      expect(answers).toEqual(
+        Object.fromEntries(Object.keys(connections).map((name) => [name, [200, [['VALIDATION_FAILED', ['after']]]]])),
+      );
       expect(unexpectedLogs()).toEqual([]);
     });
 
     it('a routing-rule cursor whose position overflows int → VALIDATION_FAILED naming after', async () => {
-      const res = await gql(t, admin, 'query($after: String) { routingRules(first: 2, after: $after) { pageInfo { hasNextPage } } }', { after: b64([1e12, '2026-01-01T00:00:00.000Z', UUID]) });
+      const res = await gql(t, admin, 'query($after: String) { routingRules(first: 2, after: $after) { pageInfo { hasNextPage } } }', {
+        after: b64([1e12, '2026-01-01T00:00:00.000Z', UUID]),
+      });
       expect(codesAndFields(res.body)).toEqual([['VALIDATION_FAILED', ['after']]]);
     });
 
     it('REST keeps naming its own parameter: GET /v1/tickets?cursor=<garbage> → 400 naming cursor', async () => {
-      const res = await request(t.url).get('/v1/tickets').query({ cursor: '!!!not-a-cursor!!!' }).set('Authorization', admin.auth).expect(400);
+      const res = await request(t.url)
+        .get('/v1/tickets')
+        .query({ cursor: '!!!not-a-cursor!!!' })
+        .set('Authorization', admin.auth)
+        .expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['cursor']);
     });
   });
@@ -84,7 +95,10 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
     const QUERY = '{ health { status } }';
     const sha = (query: string) => createHash('sha256').update(query).digest('hex');
     const apq = (hash: string, extra: Record<string, unknown> = {}, version = 1) =>
-      request(t.url).post('/graphql').set('Authorization', admin.auth).send({ extensions: { persistedQuery: { version, sha256Hash: hash } }, ...extra });
+      request(t.url)
+        .post('/graphql')
+        .set('Authorization', admin.auth)
+        .send({ extensions: { persistedQuery: { version, sha256Hash: hash } }, ...extra });
 
     it('an unknown hash → PERSISTED_QUERY_NOT_FOUND with Apollo’s HTTP 200, so the client resends the query; then the hash alone runs', async () => {
       const unknown = await apq(sha(`${QUERY} # ${Date.now()}`));
@@ -111,7 +125,9 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
 
   it('a document over the token limit → 400 VALIDATION_FAILED, not HTTP 500', async () => {
     const fields = Array.from({ length: 3000 }, (_, i) => `k${i}: ${i}`).join(', ');
-    const res = await request(t.url).post('/graphql').set('Authorization', admin.auth)
+    const res = await request(t.url)
+      .post('/graphql')
+      .set('Authorization', admin.auth)
       .send({ query: `mutation { createTicket(input: { subject: "s", description: "d", customFields: { ${fields} } }) { id } }` });
     expect(res.status).toBe(400);
     expect(codesAndFields(res.body)).toEqual([['VALIDATION_FAILED', undefined]]);
@@ -120,9 +136,16 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
 
   it('more variable errors than graphql-js reports (its "too many errors" notice) → all VALIDATION_FAILED, nothing INTERNAL', async () => {
     const input = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, i]));
-    const res = await gql(t, admin, 'mutation($input: EscalateInput!) { deEscalateTicket(id: "0192f6a0-0000-7000-8000-000000000000", input: $input) { id } }', { input });
+    const res = await gql(
+      t,
+      admin,
+      'mutation($input: EscalateInput!) { deEscalateTicket(id: "0192f6a0-0000-7000-8000-000000000000", input: $input) { id } }',
+      { input },
+    );
     expect(res.status).toBe(400);
-    expect(new Set(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code))).toEqual(new Set(['VALIDATION_FAILED']));
+    expect(new Set(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code))).toEqual(
+      new Set(['VALIDATION_FAILED']),
+    );
     expect(unexpectedLogs()).toEqual([]);
   });
 
@@ -134,17 +157,24 @@ describe('GraphQL caller errors and INTERNAL (e2e)', () => {
       const res = await gql(t, admin, PAGE);
       const requestId = res.headers['x-request-id'];
       expect(res.body.errors.length).toBeGreaterThan(1); // one per ticket of the page: the same failed batch
-      for (const error of res.body.errors) expect(error).toEqual(expect.objectContaining({ message: 'An unexpected error occurred', extensions: { code: 'INTERNAL', status: 500 } }));
+      for (const error of res.body.errors)
+        expect(error).toEqual(
+          expect.objectContaining({ message: 'An unexpected error occurred', extensions: { code: 'INTERNAL', status: 500 } }),
+        );
       expect(res.text).not.toMatch(/connection reset|\bat .*\.(js|ts):\d+/);
       const logs = unexpectedLogs();
       expect(logs).toHaveLength(1);
-      expect(logs[0][0]).toEqual(expect.objectContaining({ reqId: requestId, err: expect.objectContaining({ message: 'connection reset while reading tiers' }) }));
+      expect(logs[0][0]).toEqual(
+        expect.objectContaining({ reqId: requestId, err: expect.objectContaining({ message: 'connection reset while reading tiers' }) }),
+      );
     });
 
     it('a failure in a query handler → INTERNAL, logged once (by the exception filter, not again by GraphQL)', async () => {
       jest.spyOn(t.app.get(TicketQueriesService), 'list').mockRejectedValue(new Error('the list broke'));
       const res = await gql(t, admin, PAGE);
-      expect(res.body.errors).toEqual([expect.objectContaining({ message: 'An unexpected error occurred', extensions: { code: 'INTERNAL', status: 500 } })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ message: 'An unexpected error occurred', extensions: { code: 'INTERNAL', status: 500 } }),
+      ]);
       expect(res.text).not.toMatch(/the list broke|\bat .*\.(js|ts):\d+/);
       const logs = unexpectedLogs();
       expect(logs).toHaveLength(1);

@@ -42,16 +42,39 @@ describe('Nested GraphQL fields follow the field rules of REST (e2e)', () => {
     colleague = await named('customer', { org });
     organizationId = (await request(t.url).get('/v1/me').set('Authorization', customer.auth).expect(200)).body.organizationId;
     // Colleagues see each other's tickets: the case where a customer meets another customer.
-    await request(t.url).patch(`/v1/organizations/${organizationId}`).set('Authorization', admin.auth).send({ shareTickets: true }).expect(200);
+    await request(t.url)
+      .patch(`/v1/organizations/${organizationId}`)
+      .set('Authorization', admin.auth)
+      .send({ shareTickets: true })
+      .expect(200);
     support = await tier(t, admin, 4, [agent]);
     tk = await ticket(t, admin, { requesterId: customer.id, tierId: support.id, assigneeId: agent.id });
   });
   afterAll(() => t.close());
 
   const nameOnly = (p: Named) => ({
-    id: p.id, name: p.name, email: null, role: null, externalId: null, kind: null, active: null, createdAt: null, updatedAt: null, version: null, organizationId: null,
+    id: p.id,
+    name: p.name,
+    email: null,
+    role: null,
+    externalId: null,
+    kind: null,
+    active: null,
+    createdAt: null,
+    updatedAt: null,
+    version: null,
+    organizationId: null,
   });
-  const inFull = (p: Named, role: string) => ({ id: p.id, name: p.name, email: p.email, role, externalId: p.sub, kind: 'person', active: true, version: expect.any(Number) });
+  const inFull = (p: Named, role: string) => ({
+    id: p.id,
+    name: p.name,
+    email: p.email,
+    role,
+    externalId: p.sub,
+    kind: 'person',
+    active: true,
+    version: expect.any(Number),
+  });
 
   it('Query.ticket as its customer: the assignee by name only, no tier, themself and their organization in full', async () => {
     const res = await gql(t, customer, TICKET, { id: tk.id });
@@ -59,7 +82,9 @@ describe('Nested GraphQL fields follow the field rules of REST (e2e)', () => {
     const { assignee, tier: tierOf, requester, organization } = res.body.data.ticket;
     expect(assignee).toEqual(nameOnly(agent));
     expect(tierOf).toBeNull();
-    expect(requester).toEqual(expect.objectContaining({ ...inFull(customer, 'customer'), organizationId, organization: { id: organizationId } }));
+    expect(requester).toEqual(
+      expect.objectContaining({ ...inFull(customer, 'customer'), organizationId, organization: { id: organizationId } }),
+    );
     expect(organization).toEqual({ id: organizationId });
     // Nothing of the agent but id and name anywhere in the answer.
     expect(res.text).not.toContain(agent.email);
@@ -89,17 +114,31 @@ describe('Nested GraphQL fields follow the field rules of REST (e2e)', () => {
   });
 
   it('Query.tickets as a customer: the same rules for every ticket of the page', async () => {
-    const res = await gql(t, customer, '{ tickets(first: 10) { edges { node { id assignee { id name email role externalId } tier { name } requester { id email } } } } }');
+    const res = await gql(
+      t,
+      customer,
+      '{ tickets(first: 10) { edges { node { id assignee { id name email role externalId } tier { name } requester { id email } } } } }',
+    );
     expect(res.body.errors).toBeUndefined();
     const node = res.body.data.tickets.edges.map((e: { node: { id: string } }) => e.node).find((n: { id: string }) => n.id === tk.id);
-    expect(node).toEqual({ id: tk.id, assignee: { id: agent.id, name: agent.name, email: null, role: null, externalId: null }, tier: null, requester: { id: customer.id, email: customer.email } });
+    expect(node).toEqual({
+      id: tk.id,
+      assignee: { id: agent.id, name: agent.name, email: null, role: null, externalId: null },
+      tier: null,
+      requester: { id: customer.id, email: customer.email },
+    });
   });
 
   it('Query.ticket as a customer who moved to another organization: the organization they left is not theirs to read', async () => {
     const mover = await named('customer', { org: `org-${randomUUID()}` });
     const filed = await ticket(t, admin, { requesterId: mover.id, tierId: support.id }); // filed for the first organization
     const moved = `Bearer ${tokenFor(mover.sub, 'customer', { org: `org-${randomUUID()}` })}`;
-    const res = await gql(t, moved, 'query($id: ID!) { ticket(id: $id) { organizationId organization { id } requester { id organization { id } } } }', { id: filed.id });
+    const res = await gql(
+      t,
+      moved,
+      'query($id: ID!) { ticket(id: $id) { organizationId organization { id } requester { id organization { id } } } }',
+      { id: filed.id },
+    );
     expect(res.body.errors).toBeUndefined();
     const { organizationId: filedFor, organization, requester } = res.body.data.ticket;
     expect(filedFor).not.toBeNull();

@@ -38,7 +38,11 @@ describe('Ticket.messages and Ticket.events are bounded connections (e2e)', () =
     const support = await tier(t, admin, 6, [agent]);
     tk = await ticket(t, admin, { requesterId: customer.id, tierId: support.id });
     for (const body of bodies) {
-      await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', agent.auth).send({ body, visibility: body.startsWith('Note') ? 'internal' : 'public' }).expect(201);
+      await request(t.url)
+        .post(`/v1/tickets/${tk.id}/messages`)
+        .set('Authorization', agent.auth)
+        .send({ body, visibility: body.startsWith('Note') ? 'internal' : 'public' })
+        .expect(201);
     }
   });
   afterAll(() => t.close());
@@ -63,7 +67,11 @@ describe('Ticket.messages and Ticket.events are bounded connections (e2e)', () =
     expect(all.map((p) => p.pageInfo.hasNextPage)).toEqual([true, true, false]);
     for (const page of all) expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
     // Same keyset as REST: a GraphQL cursor resumes the REST list at the same place.
-    const rest = await request(t.url).get(`/v1/tickets/${tk.id}/messages`).query({ limit: 2, cursor: all[0].pageInfo.endCursor }).set('Authorization', agent.auth).expect(200);
+    const rest = await request(t.url)
+      .get(`/v1/tickets/${tk.id}/messages`)
+      .query({ limit: 2, cursor: all[0].pageInfo.endCursor })
+      .set('Authorization', agent.auth)
+      .expect(200);
     expect(rest.body.data.map((m: { body: string }) => m.body)).toEqual(['Reply 2', 'Note 2']);
   });
 
@@ -97,7 +105,12 @@ describe('Ticket.messages and Ticket.events are bounded connections (e2e)', () =
   it.each([0, 101, -1])('first: %p → VALIDATION_FAILED naming first', async (first) => {
     for (const query of [MESSAGES, EVENTS]) {
       const res = await gql(t, agent, query, { id: tk.id, first });
-      expect(res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [e.extensions.code, e.extensions.errors?.[0]?.field])).toEqual([['VALIDATION_FAILED', 'first']]);
+      expect(
+        res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [
+          e.extensions.code,
+          e.extensions.errors?.[0]?.field,
+        ]),
+      ).toEqual([['VALIDATION_FAILED', 'first']]);
     }
   });
 
@@ -110,7 +123,12 @@ describe('Ticket.messages and Ticket.events are bounded connections (e2e)', () =
   ])('after: %s → VALIDATION_FAILED naming after, for both fields', async (_what, after) => {
     for (const query of [MESSAGES, EVENTS]) {
       const res = await gql(t, agent, query, { id: tk.id, first: 2, after });
-      expect(res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [e.extensions.code, e.extensions.errors?.[0]?.field])).toEqual([['VALIDATION_FAILED', 'after']]);
+      expect(
+        res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [
+          e.extensions.code,
+          e.extensions.errors?.[0]?.field,
+        ]),
+      ).toEqual([['VALIDATION_FAILED', 'after']]);
     }
   });
 });

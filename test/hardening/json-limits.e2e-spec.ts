@@ -45,8 +45,10 @@ describe('Free-form JSON limits (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const send = (req: request.Test, as: Person, value: unknown) => req.set('Authorization', as.auth).set('Content-Type', 'application/json').send(body(value));
-  const gql = (as: Person, query: string, variables: Record<string, unknown> = {}) => send(request(t.url).post('/graphql'), as, { query, variables });
+  const send = (req: request.Test, as: Person, value: unknown) =>
+    req.set('Authorization', as.auth).set('Content-Type', 'application/json').send(body(value));
+  const gql = (as: Person, query: string, variables: Record<string, unknown> = {}) =>
+    send(request(t.url).post('/graphql'), as, { query, variables });
   const stillServes = async () => {
     await request(t.url).get('/v1/me').set('Authorization', agent.auth).expect(200);
     const me = await gql(agent, '{ me { id } }').expect(200);
@@ -103,7 +105,10 @@ describe('Free-form JSON limits (e2e)', () => {
     it('a deep structure in any other field, or as the whole body, is 400 naming where it is, never 500', async () => {
       const inSubject = await create({ subject: deep(10_000) });
       expect(fieldsOf(inSubject.body)).toEqual(['VALIDATION_FAILED', 'subject']);
-      const handoff = await send(request(t.url).post(`/v1/tickets/${crypto.randomUUID()}/escalate`), agent, { reason: 'deep', handoff: { summary: deep(10_000) } });
+      const handoff = await send(request(t.url).post(`/v1/tickets/${crypto.randomUUID()}/escalate`), agent, {
+        reason: 'deep',
+        handoff: { summary: deep(10_000) },
+      });
       expect(fieldsOf(handoff.body)).toEqual(['VALIDATION_FAILED', 'handoff']);
       expect(handoff.status).toBe(400);
       const array = await send(request(t.url).post('/v1/tickets'), customer, new Json(`${'['.repeat(10_000)}${']'.repeat(10_000)}`));
@@ -134,18 +139,27 @@ describe('Free-form JSON limits (e2e)', () => {
     });
 
     it.each([[6], [64], [1_000]])('createTicket with an inline customFields literal of %i levels → VALIDATION_FAILED', async (levels) => {
-      const res = await gql(customer, `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(levels)} }) { id } }`);
+      const res = await gql(
+        customer,
+        `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(levels)} }) { id } }`,
+      );
       expect(errorOf(res)[0]).toBe('VALIDATION_FAILED');
       await stillServes();
     });
 
     it('an inline literal of 6 levels is refused by the field limit, naming customFields', async () => {
-      const res = await gql(customer, `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(6)} }) { id } }`);
+      const res = await gql(
+        customer,
+        `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(6)} }) { id } }`,
+      );
       expect(errorOf(res)).toEqual(['VALIDATION_FAILED', 'customFields']);
     });
 
     it('an inline literal of 10,000 levels is refused as a request, not by a stack overflow', async () => {
-      const res = await gql(customer, `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(10_000)} }) { id } }`);
+      const res = await gql(
+        customer,
+        `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(10_000)} }) { id } }`,
+      );
       // graphql-armor's token limit refuses it before the scalar sees it; the HTTP status of that refusal is the fuzz's
       // concern (it answers 500 today), the code is this file's.
       expect(res.body.errors.map((e: { extensions: Problem }) => e.extensions.code)).toEqual(['VALIDATION_FAILED']);
@@ -153,9 +167,15 @@ describe('Free-form JSON limits (e2e)', () => {
     });
 
     it.each([
-      ['an inline literal of 2,000 levels', `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(2_000)} }) { id } }`],
+      [
+        'an inline literal of 2,000 levels',
+        `mutation { createTicket(input: { subject: "Limits", description: "d", customFields: ${deepLiteral(2_000)} }) { id } }`,
+      ],
       ['a selection 2,000 levels deep', `{ me ${'{ id '.repeat(2_000)}${'}'.repeat(2_000)} }`],
-      ['a list literal 5,000 levels deep', `{ tickets(filter: { status: ${'['.repeat(5_000)}${']'.repeat(5_000)} }) { edges { cursor } } }`],
+      [
+        'a list literal 5,000 levels deep',
+        `{ tickets(filter: { status: ${'['.repeat(5_000)}${']'.repeat(5_000)} }) { edges { cursor } } }`,
+      ],
     ])('%s → 400 VALIDATION_FAILED naming query before the parser recurses into it', async (_, query) => {
       const res = await gql(customer, query);
       expect(res.status).toBe(400);
@@ -164,8 +184,12 @@ describe('Free-form JSON limits (e2e)', () => {
     });
 
     it('GET /graphql with a document nested past 128 brackets → 400 naming query; 128 are parsed', async () => {
-      const get = (levels: number) => request(t.url).get('/graphql').set('Authorization', customer.auth).set('Apollo-Require-Preflight', 'true')
-        .query({ query: `{ tickets(filter: { status: ${'['.repeat(levels - 3)}${']'.repeat(levels - 3)} }) { edges { cursor } } }` });
+      const get = (levels: number) =>
+        request(t.url)
+          .get('/graphql')
+          .set('Authorization', customer.auth)
+          .set('Apollo-Require-Preflight', 'true')
+          .query({ query: `{ tickets(filter: { status: ${'['.repeat(levels - 3)}${']'.repeat(levels - 3)} }) { edges { cursor } } }` });
       const deep = await get(129);
       expect(deep.status).toBe(400);
       expect(errorOf(deep)).toEqual(['VALIDATION_FAILED', 'query']);

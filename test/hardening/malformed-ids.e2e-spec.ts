@@ -21,17 +21,29 @@ describe('Malformed ids and a failing database (e2e)', () => {
     expect(me.status).toBe(200);
   };
 
-  it.each(['x', '1', "' OR 1=1 --", '00000000-0000-0000-0000-00000000000g', '😀'])('GraphQL ticket(id: %j) → VALIDATION_FAILED naming id, and the server still answers', async (id) => {
-    const res = await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { id } }', { id });
-    expect(res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [e.extensions.code, e.extensions.errors?.[0]?.field])).toEqual([['VALIDATION_FAILED', 'id']]);
-    await stillServes();
-  });
+  it.each(['x', '1', "' OR 1=1 --", '00000000-0000-0000-0000-00000000000g', '😀'])(
+    'GraphQL ticket(id: %j) → VALIDATION_FAILED naming id, and the server still answers',
+    async (id) => {
+      const res = await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { id } }', { id });
+      expect(
+        res.body.errors.map((e: { extensions: { code: string; errors?: { field: string }[] } }) => [
+          e.extensions.code,
+          e.extensions.errors?.[0]?.field,
+        ]),
+      ).toEqual([['VALIDATION_FAILED', 'id']]);
+      await stillServes();
+    },
+  );
 
   it('an inline malformed id and one inside an input object are refused before they reach SQL', async () => {
     const inline = await gql(t, agent, '{ ticket(id: "x") { id } }');
     expect(inline.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
-    const nested = await gql(t, agent, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', { input: { subject: 's', description: 'd', requesterId: 'nope' } });
-    expect(nested.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'input.requesterId' })] }));
+    const nested = await gql(t, agent, 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }', {
+      input: { subject: 's', description: 'd', requesterId: 'nope' },
+    });
+    expect(nested.body.errors[0].extensions).toEqual(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'input.requesterId' })] }),
+    );
     await stillServes();
   });
 
@@ -54,7 +66,9 @@ describe('Malformed ids and a failing database (e2e)', () => {
 
   it('a database failure during authentication is 503 SERVICE_UNAVAILABLE, never 401', async () => {
     const users = t.app.get(UsersService);
-    const spy = jest.spyOn(users, 'resolveFromClaims').mockRejectedValueOnce(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
+    const spy = jest
+      .spyOn(users, 'resolveFromClaims')
+      .mockRejectedValueOnce(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
     try {
       // A token not seen before: one already verified is answered from the in-process cache, without a lookup.
       const unseen = `Bearer ${tokenFor(agent.sub, 'agent', { name: 'Unseen token' })}`;

@@ -5,11 +5,19 @@ import { createTestApp, tokenFor, type TestApp } from '../support/test-app';
 
 const LIMIT = 30;
 
-async function hit(t: TestApp, authorization: string | undefined, init: { path?: string; method?: string; body?: object; headers?: Record<string, string> } = {}) {
+async function hit(
+  t: TestApp,
+  authorization: string | undefined,
+  init: { path?: string; method?: string; body?: object; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...init.headers };
   if (authorization) headers.authorization = authorization;
   if (init.body) headers['content-type'] = 'application/json';
-  const res = await fetch(t.url + (init.path ?? '/v1/me'), { method: init.method ?? 'GET', headers, body: init.body && JSON.stringify(init.body) });
+  const res = await fetch(t.url + (init.path ?? '/v1/me'), {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body && JSON.stringify(init.body),
+  });
   await res.arrayBuffer();
   return { status: res.status, remaining: res.headers.get('ratelimit-remaining'), limit: res.headers.get('ratelimit-limit') };
 }
@@ -25,7 +33,7 @@ describe('Rate-limit buckets (e2e)', () => {
 
   const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
 
-  it('made-up bearers share their address\'s bucket: the limit holds however many garbage tokens are sent', async () => {
+  it("made-up bearers share their address's bucket: the limit holds however many garbage tokens are sent", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < LIMIT + 1; i++) statuses.push((await hit(t, `Bearer garbage-${randomUUID()}`, from('203.0.113.7'))).status);
     expect(statuses.slice(0, LIMIT).every((s) => s === 401)).toBe(true);
@@ -67,7 +75,11 @@ describe('Rate-limit buckets (e2e)', () => {
     const query = await hit(t, auth, { path: '/graphql', method: 'POST', body: { query: '{ me { id } a: me { id } }' } });
     expect(query.status).toBe(200);
     expect(query.remaining).toBe(String(LIMIT - 1));
-    const mutation = await hit(t, auth, { path: '/graphql', method: 'POST', body: { query: 'mutation { createTicket(input: { subject: "s", description: "d" }) { id } }' } });
+    const mutation = await hit(t, auth, {
+      path: '/graphql',
+      method: 'POST',
+      body: { query: 'mutation { createTicket(input: { subject: "s", description: "d" }) { id } }' },
+    });
     expect(mutation.status).toBe(200);
     expect(mutation.remaining).toBe(String(LIMIT - 3));
   });

@@ -7,7 +7,7 @@ import { person, ticket, tier, type Person } from '../support/world';
 
 // A live subscription kept the access it started with: an agent removed from the tier still received internal notes,
 // and an expired token, a deactivated user or a revoked key went on receiving.
-describe('Live subscriptions follow the subscriber\'s current access (e2e)', () => {
+describe("Live subscriptions follow the subscriber's current access (e2e)", () => {
   let t: TestApp;
   let admin: Person;
   let customer: Person;
@@ -22,7 +22,11 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
 
   // Tickets are put in the test's tier by an admin: a new agent also joins the first line, where customers' tickets enter.
   const note = (ticketId: string, body = 'internal detail') =>
-    request(t.url).post(`/v1/tickets/${ticketId}/messages`).set('Authorization', admin.auth).send({ body, visibility: 'internal' }).expect(201);
+    request(t.url)
+      .post(`/v1/tickets/${ticketId}/messages`)
+      .set('Authorization', admin.auth)
+      .send({ body, visibility: 'internal' })
+      .expect(201);
   const member = (agent: Person, on: boolean) =>
     request(t.url)[on ? 'put' : 'delete'](`/v1/tiers/${tierId}/members/${agent.id}`).set('Authorization', admin.auth).expect(204);
 
@@ -54,14 +58,17 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
       await untilLive([feed], () => note(y.id, 'ping'));
       await member(agent, true);
       await note(x.id, 'after joining');
-      await waitFor(() => feed.of(x.id).length > 0, () => 'the event of the newly visible ticket');
+      await waitFor(
+        () => feed.of(x.id).length > 0,
+        () => 'the event of the newly visible ticket',
+      );
     } finally {
       await feed.dispose();
       await member(agent, false);
     }
   });
 
-  it('a deactivated user\'s socket is closed (4403) at once', async () => {
+  it("a deactivated user's socket is closed (4403) at once", async () => {
     const agent = await person(t, 'agent');
     await member(agent, true);
     const x = await ticket(t, customer);
@@ -69,7 +76,10 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
     try {
       await untilLive([feed], () => note(x.id, 'ping'));
       await request(t.url).patch(`/v1/users/${agent.id}`).set('Authorization', admin.auth).send({ active: false }).expect(200);
-      await waitFor(() => feed.codes().includes('close 4403'), () => `the socket closed with 4403, got ${feed.codes().join(', ') || 'nothing'}`);
+      await waitFor(
+        () => feed.codes().includes('close 4403'),
+        () => `the socket closed with 4403, got ${feed.codes().join(', ') || 'nothing'}`,
+      );
     } finally {
       await feed.dispose();
     }
@@ -80,20 +90,31 @@ describe('Live subscriptions follow the subscriber\'s current access (e2e)', () 
     const auth = `Bearer ${jwt.sign({ sub, role: 'agent', exp: Math.floor(Date.now() / 1000) + 2 }, TEST_JWT_SECRET, { algorithm: 'HS256' })}`;
     const feed = new Feed(t, auth);
     try {
-      await waitFor(() => feed.codes().includes('close 4401'), () => `the socket closed with 4401, got ${feed.codes().join(', ') || 'nothing'}`, 6000);
+      await waitFor(
+        () => feed.codes().includes('close 4401'),
+        () => `the socket closed with 4401, got ${feed.codes().join(', ') || 'nothing'}`,
+        6000,
+      );
     } finally {
       await feed.dispose();
     }
   });
 
-  it('a revoked API key\'s socket is closed (4403)', async () => {
-    const created = await request(t.url).post('/v1/api-keys').set('Authorization', admin.auth).send({ name: `feed-${randomUUID()}`, role: 'admin' }).expect(201);
+  it("a revoked API key's socket is closed (4403)", async () => {
+    const created = await request(t.url)
+      .post('/v1/api-keys')
+      .set('Authorization', admin.auth)
+      .send({ name: `feed-${randomUUID()}`, role: 'admin' })
+      .expect(201);
     const x = await ticket(t, customer);
     const feed = new Feed(t, `Bearer ${created.body.secret}`);
     try {
       await untilLive([feed], () => note(x.id, 'ping'));
       await request(t.url).delete(`/v1/api-keys/${created.body.id}`).set('Authorization', admin.auth).expect(204);
-      await waitFor(() => feed.codes().includes('close 4403'), () => `the socket closed with 4403, got ${feed.codes().join(', ') || 'nothing'}`);
+      await waitFor(
+        () => feed.codes().includes('close 4403'),
+        () => `the socket closed with 4403, got ${feed.codes().join(', ') || 'nothing'}`,
+      );
     } finally {
       await feed.dispose();
     }

@@ -20,7 +20,10 @@ describe('Upload allow-list for text (e2e)', () => {
   afterAll(() => t.close());
 
   const upload = (filename: string, data: string, contentType: string) =>
-    request(t.url).post(`/v1/tickets/${ticketId}/attachments`).set('Authorization', customer.auth).attach('file', Buffer.from(data), { filename, contentType });
+    request(t.url)
+      .post(`/v1/tickets/${ticketId}/attachments`)
+      .set('Authorization', customer.auth)
+      .attach('file', Buffer.from(data), { filename, contentType });
   const rowCount = async () => Number((await t.dataSource.query('SELECT count(*) AS n FROM attachment'))[0].n);
 
   const active: [string, string][] = [
@@ -37,14 +40,19 @@ describe('Upload allow-list for text (e2e)', () => {
     { filename, data, contentType: 'application/octet-stream' },
   ]);
 
-  it.each(cases)('POST /tickets/:id/attachments refuses text named $filename (sent as $contentType): 415 naming file', async ({ filename, data, contentType }) => {
-    const before = await rowCount();
-    const res = await upload(filename, data, contentType);
-    expect({ status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
-      status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', fields: ['file'],
-    });
-    expect(await rowCount()).toBe(before);
-  });
+  it.each(cases)(
+    'POST /tickets/:id/attachments refuses text named $filename (sent as $contentType): 415 naming file',
+    async ({ filename, data, contentType }) => {
+      const before = await rowCount();
+      const res = await upload(filename, data, contentType);
+      expect({ status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        fields: ['file'],
+      });
+      expect(await rowCount()).toBe(before);
+    },
+  );
 
   it.each([
     ['server.log', 'text/plain; charset=utf-8'],
@@ -58,7 +66,10 @@ describe('Upload allow-list for text (e2e)', () => {
     // nothing opens or runs a download without an extension; syslog-style names are common
     ['syslog', 'text/plain; charset=utf-8'],
   ])('POST /tickets/:id/attachments keeps %s as a log (%s)', async (filename, contentType) => {
-    const data = filename.includes('json') || filename.endsWith('.har') ? '{"level":"error","msg":"boom"}\n' : 'a,b\n2026-01-01T00:00:00Z,ERROR boom\n';
+    const data =
+      filename.includes('json') || filename.endsWith('.har')
+        ? '{"level":"error","msg":"boom"}\n'
+        : 'a,b\n2026-01-01T00:00:00Z,ERROR boom\n';
     const res = await upload(filename, data, 'text/plain');
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ filename, kind: 'log', contentType });

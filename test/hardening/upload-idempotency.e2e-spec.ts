@@ -23,11 +23,15 @@ describe('Idempotent uploads (e2e)', () => {
     for (const f of files) req.attach('file', f.data, { filename: f.filename, contentType: 'application/octet-stream' });
     return req;
   };
-  const rows = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM attachment WHERE "ticketId" = $1`, [ticketId]))[0].n as number;
+  const rows = async () =>
+    (await t.dataSource.query(`SELECT count(*)::int AS n FROM attachment WHERE "ticketId" = $1`, [ticketId]))[0].n as number;
 
   it('the same key and the same bytes replay the first upload and keep nothing more', async () => {
     const key = randomUUID();
-    const files = [{ data: png(32, 32), filename: 'screen.png' }, { data: log(2000), filename: 'app.log' }];
+    const files = [
+      { data: png(32, 32), filename: 'screen.png' },
+      { data: log(2000), filename: 'app.log' },
+    ];
     const first = await upload(key, files).expect(201);
     const before = await rows();
     const again = await upload(key, files).expect(201);

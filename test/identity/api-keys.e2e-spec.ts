@@ -43,7 +43,8 @@ describe('API keys (e2e)', () => {
   it('an expired key → 401', async () => {
     // Known keys are served from memory: the expiry must hold there too, not only in the database.
     const expiresAt = Date.now() + 1500;
-    const { secret } = (await createKey({ name: 'short-lived', role: 'agent', expiresAt: new Date(expiresAt).toISOString() }).expect(201)).body;
+    const { secret } = (await createKey({ name: 'short-lived', role: 'agent', expiresAt: new Date(expiresAt).toISOString() }).expect(201))
+      .body;
     await me(secret).expect(200);
     await sleep(expiresAt - Date.now() + 50);
     await me(secret).expect(401);
@@ -75,10 +76,14 @@ describe('API keys (e2e)', () => {
 
   it('GraphQL createApiKey / apiKeys / revokeApiKey', async () => {
     const gql = (query: string, variables = {}) => request(t.url).post('/graphql').set('Authorization', admin).send({ query, variables });
-    const created = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }').expect(200);
+    const created = await gql(
+      'mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }',
+    ).expect(200);
     const { id, secret } = created.body.data.createApiKey;
     expect(secret).toMatch(/^tdk_/);
-    const replay = await gql('mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }').expect(200);
+    const replay = await gql(
+      'mutation { createApiKey(input: { name: "gql", role: admin }, idempotencyKey: "gql-1") { id secret role createdAt } }',
+    ).expect(200);
     expect(replay.body.errors).toBeUndefined();
     expect(replay.body.data.createApiKey).toEqual({ id, secret: null, role: 'admin', createdAt: created.body.data.createApiKey.createdAt });
     const revoked = await gql('mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }', { id }).expect(200);

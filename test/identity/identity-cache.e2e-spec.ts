@@ -27,7 +27,7 @@ describe('Identity cache (e2e)', () => {
     expect((await me(a, user).expect(200)).body.role).toBe('agent');
   });
 
-  it('a membership change is seen by the next request: the tier\'s tickets appear, then vanish', async () => {
+  it("a membership change is seen by the next request: the tier's tickets appear, then vanish", async () => {
     const agent = await person(a, 'agent');
     const l1 = await tier(a, admin, 1);
     const x = await ticket(a, admin, { tierId: l1.id });
@@ -70,9 +70,15 @@ describe('Identity cache (e2e)', () => {
       const x = await ticket(a, admin, { tierId: l1.id });
       await request(b.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth).expect(404);
       await request(a.url).put(`/v1/tiers/${l1.id}/members/${agent.id}`).set('Authorization', admin.auth).expect(204);
-      await eventually(async () => (await request(b.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth)).status === 200, 'B shows the ticket');
+      await eventually(
+        async () => (await request(b.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth)).status === 200,
+        'B shows the ticket',
+      );
       await request(a.url).delete(`/v1/tiers/${l1.id}/members/${agent.id}`).set('Authorization', admin.auth).expect(204);
-      await eventually(async () => (await request(b.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth)).status === 404, 'B hides the ticket');
+      await eventually(
+        async () => (await request(b.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth)).status === 404,
+        'B hides the ticket',
+      );
     });
   });
 });

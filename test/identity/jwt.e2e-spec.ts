@@ -26,13 +26,23 @@ describe('JWT authentication (e2e)', () => {
     it.each([
       ['expired', () => good({ exp: now() - 120 })],
       ['not yet valid', () => good({ nbf: now() + 120 })],
-      ['signed with another secret', () => sign({ sub: 'x', iss: 'https://product.test', aud: 'tierdesk' }, {}, 'another-secret-another-secret-another-secret')],
+      [
+        'signed with another secret',
+        () => sign({ sub: 'x', iss: 'https://product.test', aud: 'tierdesk' }, {}, 'another-secret-another-secret-another-secret'),
+      ],
       ['from another issuer', () => good({ iss: 'https://evil.test' })],
       ['for another audience', () => good({ aud: 'someone-else' })],
-      ['without expiry', () => jwt.sign({ sub: 'x', iss: 'https://product.test', aud: 'tierdesk' }, TEST_JWT_SECRET, { algorithm: 'HS256' })],
+      [
+        'without expiry',
+        () => jwt.sign({ sub: 'x', iss: 'https://product.test', aud: 'tierdesk' }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
+      ],
       ['without sub', () => sign({ iss: 'https://product.test', aud: 'tierdesk' })],
       ['with an unknown role', () => good({ role: 'superuser' })],
-      ['with alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'admin', iss: 'https://product.test', aud: 'tierdesk', exp: now() + 600 })}.`],
+      [
+        'with alg none',
+        () =>
+          `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'admin', iss: 'https://product.test', aud: 'tierdesk', exp: now() + 600 })}.`,
+      ],
       ['malformed', () => 'not.a.jwt'],
       ['garbage', () => 'Zm9v'],
     ])('a token %s → 401 UNAUTHENTICATED', async (_label, token) => {
@@ -67,7 +77,10 @@ describe('JWT authentication (e2e)', () => {
 
   describe('configurable claim names', () => {
     let t: TestApp;
-    beforeAll(async () => (t = await createTestApp({ env: { JWT_CLAIM_SUB: 'uid', JWT_CLAIM_ROLE: 'https://product.test/role', JWT_CLAIM_ORG: 'tenant' } })));
+    beforeAll(
+      async () =>
+        (t = await createTestApp({ env: { JWT_CLAIM_SUB: 'uid', JWT_CLAIM_ROLE: 'https://product.test/role', JWT_CLAIM_ORG: 'tenant' } })),
+    );
     afterAll(() => t.close());
 
     it('reads the subject, role and organization from the configured claims', async () => {
@@ -84,13 +97,17 @@ describe('JWT authentication (e2e)', () => {
     const keys: { kid: string; alg: 'RS256' | 'ES256'; privateKey: KeyObject; publicKey: KeyObject }[] = [];
     let fetches = 0;
     const addKey = (alg: 'RS256' | 'ES256') => {
-      const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const pair =
+        alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const key = { kid: randomUUID(), alg, ...pair };
       keys.push(key);
       return key;
     };
     const signWith = (key: (typeof keys)[number], claims: object = {}) =>
-      jwt.sign({ sub: `jwks-${randomUUID()}`, role: 'agent', exp: now() + 600, ...claims }, key.privateKey, { algorithm: key.alg, keyid: key.kid });
+      jwt.sign({ sub: `jwks-${randomUUID()}`, role: 'agent', exp: now() + 600, ...claims }, key.privateKey, {
+        algorithm: key.alg,
+        keyid: key.kid,
+      });
 
     beforeAll(async () => {
       addKey('RS256');
@@ -98,7 +115,9 @@ describe('JWT authentication (e2e)', () => {
       jwks = createServer((_req, res) => {
         fetches += 1;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ keys: keys.map((k) => ({ ...k.publicKey.export({ format: 'jwk' }), kid: k.kid, alg: k.alg, use: 'sig' })) }));
+        res.end(
+          JSON.stringify({ keys: keys.map((k) => ({ ...k.publicKey.export({ format: 'jwk' }), kid: k.kid, alg: k.alg, use: 'sig' })) }),
+        );
       });
       await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;

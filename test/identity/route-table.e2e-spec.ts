@@ -15,7 +15,9 @@ describe('Access rules over every route (e2e)', () => {
   afterAll(() => t.close());
 
   it('finds the routes it checks', () => {
-    expect(rest.map((r) => r.name)).toEqual(expect.arrayContaining(['GET /v1/me', 'POST /v1/api-keys', 'PATCH /v1/users/:id', 'GET /health']));
+    expect(rest.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['GET /v1/me', 'POST /v1/api-keys', 'PATCH /v1/users/:id', 'GET /health']),
+    );
     expect(graphqlOperations(t.app).map((o) => o.name)).toEqual(expect.arrayContaining(['Query.me', 'Mutation.createApiKey']));
   });
 
@@ -28,34 +30,46 @@ describe('Access rules over every route (e2e)', () => {
   it('every POST route declares @Idempotent or @IdempotentInService', () => {
     const posts = rest.filter((r) => r.method === 'POST');
     expect(posts.length).toBeGreaterThan(5);
-    const undeclared = posts.filter((r) => !Reflect.getMetadata(IDEMPOTENT_RESPONSE, r.handler!) && !Reflect.getMetadata(IDEMPOTENT_IN_SERVICE, r.handler!)).map((r) => r.name);
+    const undeclared = posts
+      .filter((r) => !Reflect.getMetadata(IDEMPOTENT_RESPONSE, r.handler!) && !Reflect.getMetadata(IDEMPOTENT_IN_SERVICE, r.handler!))
+      .map((r) => r.name);
     expect(undeclared).toEqual([]);
   });
 
-  it.each<Role>(['customer', 'agent'])('every route closed to a %s refuses its credential with 403 before touching anything', async (role) => {
-    const token = tokenFor(`route-table-${role}`, role);
-    const closed = rest.filter((r) => !r.isPublic && !r.roles!.includes(role));
-    expect(closed.length).toBeGreaterThan(0);
-    const answers = await Promise.all(
-      closed.map(async (r) => {
-        const res = await request(t.url)[r.method!.toLowerCase() as 'get'](concretePath(r.path!)).set('Authorization', `Bearer ${token}`).send({});
-        return `${r.name} → ${res.status} ${res.body.code}`;
-      }),
-    );
-    expect(answers).toEqual(closed.map((r) => `${r.name} → 403 FORBIDDEN`));
-  });
+  it.each<Role>(['customer', 'agent'])(
+    'every route closed to a %s refuses its credential with 403 before touching anything',
+    async (role) => {
+      const token = tokenFor(`route-table-${role}`, role);
+      const closed = rest.filter((r) => !r.isPublic && !r.roles!.includes(role));
+      expect(closed.length).toBeGreaterThan(0);
+      const answers = await Promise.all(
+        closed.map(async (r) => {
+          const method = r.method!.toLowerCase() as 'get';
+          const res = await request(t.url)[method](concretePath(r.path!)).set('Authorization', `Bearer ${token}`).send({});
+          return `${r.name} → ${res.status} ${res.body.code}`;
+        }),
+      );
+      expect(answers).toEqual(closed.map((r) => `${r.name} → 403 FORBIDDEN`));
+    },
+  );
 
   it('every non-public route refuses a request without a credential with 401', async () => {
     const closed = rest.filter((r) => !r.isPublic);
-    const answers = await Promise.all(closed.map(async (r) => `${r.name} → ${(await request(t.url)[r.method!.toLowerCase() as 'get'](concretePath(r.path!))).status}`));
+    const answers = await Promise.all(
+      closed.map(async (r) => `${r.name} → ${(await request(t.url)[r.method!.toLowerCase() as 'get'](concretePath(r.path!))).status}`),
+    );
     expect(answers).toEqual(closed.map((r) => `${r.name} → 401`));
   });
 
-  it.each(['{ users { edges { node { id } } } }', '{ apiKeys { edges { node { id } } } }', 'mutation { revokeApiKey(id: "0190a0d6-0000-7000-8000-000000000000") { id } }'])(
-    'admin-only GraphQL %s refuses an agent with FORBIDDEN',
-    async (query) => {
-      const res = await request(t.url).post('/graphql').set('Authorization', `Bearer ${tokenFor('route-table-gql-agent', 'agent')}`).send({ query });
-      expect(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['FORBIDDEN']);
-    },
-  );
+  it.each([
+    '{ users { edges { node { id } } } }',
+    '{ apiKeys { edges { node { id } } } }',
+    'mutation { revokeApiKey(id: "0190a0d6-0000-7000-8000-000000000000") { id } }',
+  ])('admin-only GraphQL %s refuses an agent with FORBIDDEN', async (query) => {
+    const res = await request(t.url)
+      .post('/graphql')
+      .set('Authorization', `Bearer ${tokenFor('route-table-gql-agent', 'agent')}`)
+      .send({ query });
+    expect(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['FORBIDDEN']);
+  });
 });

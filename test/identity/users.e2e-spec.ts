@@ -12,8 +12,11 @@ describe('Users and organizations (e2e)', () => {
   afterAll(() => t.close());
 
   const meAs = (sub: string, role: 'customer' | 'agent' | 'admin' = 'customer', claims = {}) =>
-    request(t.url).get('/v1/me').set('Authorization', `Bearer ${tokenFor(sub, role, claims)}`);
-  const gql = (auth: string, query: string, variables = {}) => request(t.url).post('/graphql').set('Authorization', auth).send({ query, variables });
+    request(t.url)
+      .get('/v1/me')
+      .set('Authorization', `Bearer ${tokenFor(sub, role, claims)}`);
+  const gql = (auth: string, query: string, variables = {}) =>
+    request(t.url).post('/graphql').set('Authorization', auth).send({ query, variables });
 
   it('later tokens update name, email and organization; the org is created once, on first sight', async () => {
     const sub = `jit-${randomUUID()}`;
@@ -39,7 +42,11 @@ describe('Users and organizations (e2e)', () => {
     const agents: { id: string; role: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(t.url).get('/v1/users').query({ role: 'agent', limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', admin).expect(200);
+      const res: request.Response = await request(t.url)
+        .get('/v1/users')
+        .query({ role: 'agent', limit: 100, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', admin)
+        .expect(200);
       agents.push(...res.body.data);
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -55,7 +62,12 @@ describe('Users and organizations (e2e)', () => {
   it("PATCH /v1/users/:id changes a role, which then no longer follows the token's claim", async () => {
     const sub = `promoted-${randomUUID()}`;
     const { id } = (await meAs(sub, 'customer').expect(200)).body;
-    const res = await request(t.url).patch(`/v1/users/${id}`).set('Authorization', admin).set('If-Match', '"1"').send({ role: 'agent' }).expect(200);
+    const res = await request(t.url)
+      .patch(`/v1/users/${id}`)
+      .set('Authorization', admin)
+      .set('If-Match', '"1"')
+      .send({ role: 'agent' })
+      .expect(200);
     expect(res.body).toMatchObject({ role: 'agent', version: 2 });
     expect((await meAs(sub, 'customer').expect(200)).body.role).toBe('agent');
     await request(t.url).patch(`/v1/users/${id}`).set('Authorization', admin).set('If-Match', '"1"').send({ role: 'admin' }).expect(412);
@@ -77,7 +89,9 @@ describe('Users and organizations (e2e)', () => {
     const sub = `self-${randomUUID()}`;
     const { id } = (await meAs(sub, 'admin').expect(200)).body;
     const self = `Bearer ${tokenFor(sub, 'admin')}`;
-    expect((await request(t.url).patch(`/v1/users/${id}`).set('Authorization', self).send({ active: false }).expect(409)).body.code).toBe('CONFLICT');
+    expect((await request(t.url).patch(`/v1/users/${id}`).set('Authorization', self).send({ active: false }).expect(409)).body.code).toBe(
+      'CONFLICT',
+    );
     await request(t.url).patch(`/v1/users/${id}`).set('Authorization', self).send({ role: 'agent' }).expect(409);
   });
 
@@ -90,12 +104,25 @@ describe('Users and organizations (e2e)', () => {
     expect(own.body).toMatchObject({ key: org, name: org, shareTickets: false, version: 1 });
     await request(t.url).get(`/v1/organizations/${customer.organizationId}`).set('Authorization', outsider).expect(404);
     await request(t.url).get('/v1/organizations').set('Authorization', member).expect(403);
-    const listed = await request(t.url).get('/v1/organizations').query({ limit: 100 }).set('Authorization', `Bearer ${tokenFor('org-agent', 'agent')}`).expect(200);
+    const listed = await request(t.url)
+      .get('/v1/organizations')
+      .query({ limit: 100 })
+      .set('Authorization', `Bearer ${tokenFor('org-agent', 'agent')}`)
+      .expect(200);
     expect(Array.isArray(listed.body.data)).toBe(true);
     expect(listed.body.data.every((o: { key: string }) => typeof o.key === 'string')).toBe(true);
-    const updated = await request(t.url).patch(`/v1/organizations/${customer.organizationId}`).set('Authorization', admin).set('If-Match', '"1"').send({ shareTickets: true, name: 'Acme' }).expect(200);
+    const updated = await request(t.url)
+      .patch(`/v1/organizations/${customer.organizationId}`)
+      .set('Authorization', admin)
+      .set('If-Match', '"1"')
+      .send({ shareTickets: true, name: 'Acme' })
+      .expect(200);
     expect(updated.body).toMatchObject({ shareTickets: true, name: 'Acme', version: 2 });
-    await request(t.url).patch(`/v1/organizations/${customer.organizationId}`).set('Authorization', member).send({ shareTickets: false }).expect(403);
+    await request(t.url)
+      .patch(`/v1/organizations/${customer.organizationId}`)
+      .set('Authorization', member)
+      .send({ shareTickets: false })
+      .expect(403);
   });
 
   it('GraphQL: users connection, updateUser with expectedVersion, user.organization, organization', async () => {
@@ -105,7 +132,11 @@ describe('Users and organizations (e2e)', () => {
     expect(page.body.data.users.edges).toHaveLength(2);
     const stale = await gql(admin, 'mutation($id: ID!) { updateUser(id: $id, input: { role: agent }, expectedVersion: 9) { id } }', { id });
     expect(stale.body.errors[0].extensions.code).toBe('PRECONDITION_FAILED');
-    const ok = await gql(admin, 'mutation($id: ID!) { updateUser(id: $id, input: { role: agent }, expectedVersion: 1) { role version organization { id key } } }', { id });
+    const ok = await gql(
+      admin,
+      'mutation($id: ID!) { updateUser(id: $id, input: { role: agent }, expectedVersion: 1) { role version organization { id key } } }',
+      { id },
+    );
     expect(ok.body.data.updateUser).toEqual({ role: 'agent', version: 2, organization: { id: organizationId, key: org } });
     const one = await gql(admin, 'query($id: ID!) { organization(id: $id) { key shareTickets } }', { id: organizationId });
     expect(one.body.data.organization).toEqual({ key: org, shareTickets: false });

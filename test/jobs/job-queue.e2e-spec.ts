@@ -17,12 +17,16 @@ class GatedWorker implements OnModuleInit {
   constructor(private readonly jobs: JobQueue) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ key: string; fail?: boolean }>(QUEUE, async ({ key, fail }) => {
-      this.started.push(key);
-      await this.gate;
-      if (fail) throw new Error(`job ${key} fails`);
-      this.ran.push(key);
-    }, { batchSize: 10 });
+    this.jobs.register<{ key: string; fail?: boolean }>(
+      QUEUE,
+      async ({ key, fail }) => {
+        this.started.push(key);
+        await this.gate;
+        if (fail) throw new Error(`job ${key} fails`);
+        this.ran.push(key);
+      },
+      { batchSize: 10 },
+    );
   }
 
   closeGate(): void {
@@ -74,11 +78,21 @@ describe('Job queue (e2e)', () => {
   };
 
   const schedule = (jobs: { key: string; fail?: boolean }[]) =>
-    t.dataSource.transaction((em) => t.app.get(JobQueue).scheduleMany(em, QUEUE, jobs.map((data) => ({ data, runAt: new Date() }))));
+    t.dataSource.transaction((em) =>
+      t.app.get(JobQueue).scheduleMany(
+        em,
+        QUEUE,
+        jobs.map((data) => ({ data, runAt: new Date() })),
+      ),
+    );
   const states = async (keys: string[]) =>
     Object.fromEntries(
-      ((await t.dataSource.query(`SELECT data->>'key' AS key, state FROM pgboss.job WHERE name = $1 AND data->>'key' = ANY($2)`, [QUEUE, keys])) as { key: string; state: string }[])
-        .map((r) => [r.key, r.state]),
+      (
+        (await t.dataSource.query(`SELECT data->>'key' AS key, state FROM pgboss.job WHERE name = $1 AND data->>'key' = ANY($2)`, [
+          QUEUE,
+          keys,
+        ])) as { key: string; state: string }[]
+      ).map((r) => [r.key, r.state]),
     );
 
   beforeEach(async () => {
@@ -94,7 +108,10 @@ describe('Job queue (e2e)', () => {
   it('a failing job is retried alone; the others of its batch complete', async () => {
     const keys = [`a-${Date.now()}`, `b-${Date.now()}`, `c-${Date.now()}`];
     await schedule([{ key: keys[0] }, { key: keys[1], fail: true }, { key: keys[2] }]);
-    const seen = await until(() => states(keys), (s) => s[keys[0]] === 'completed' && s[keys[2]] === 'completed' && s[keys[1]] === 'retry');
+    const seen = await until(
+      () => states(keys),
+      (s) => s[keys[0]] === 'completed' && s[keys[2]] === 'completed' && s[keys[1]] === 'retry',
+    );
     expect(seen).toEqual({ [keys[0]]: 'completed', [keys[1]]: 'retry', [keys[2]]: 'completed' });
     expect([...worker.ran].sort()).toEqual([keys[0], keys[2]].sort()); // each ran once: the failure retried no other
   });
@@ -103,7 +120,10 @@ describe('Job queue (e2e)', () => {
     const key = `gated-${Date.now()}`;
     worker.closeGate();
     await schedule([{ key }]);
-    await until(async () => worker.started.length, (n) => n > 0);
+    await until(
+      async () => worker.started.length,
+      (n) => n > 0,
+    );
 
     let closed = false;
     const closing = stop().then(() => (closed = true));

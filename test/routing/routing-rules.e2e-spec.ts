@@ -26,7 +26,8 @@ describe('Routing rules (e2e)', () => {
     await t.close();
   });
 
-  const post = (body: Record<string, unknown>, as: Person = admin) => request(t.url).post('/v1/routing-rules').set('Authorization', as.auth).send(body);
+  const post = (body: Record<string, unknown>, as: Person = admin) =>
+    request(t.url).post('/v1/routing-rules').set('Authorization', as.auth).send(body);
   /** A rule that can only match this file's tickets; remembered for cleanup. */
   const newRule = async (extra: Record<string, unknown> = {}) => {
     const res = await post({ name: 'Test rule', tierId: target.id, conditions: { tags: [uniqueTag()] }, ...extra }).expect(201);
@@ -37,12 +38,22 @@ describe('Routing rules (e2e)', () => {
 
   it('POST /v1/routing-rules creates a rule with defaults; GET reads it with its ETag', async () => {
     const tag = uniqueTag();
-    const res = await post({ name: 'VIP incidents', tierId: target.id, conditions: { tags: [tag], types: ['incident', 'problem'], priorities: ['urgent'] } }).expect(201);
+    const res = await post({
+      name: 'VIP incidents',
+      tierId: target.id,
+      conditions: { tags: [tag], types: ['incident', 'problem'], priorities: ['urgent'] },
+    }).expect(201);
     created.push(res.body.id);
     expect(res.body).toEqual({
-      id: expect.any(String), name: 'VIP incidents', position: expect.any(Number), active: true, tierId: target.id, version: 1,
+      id: expect.any(String),
+      name: 'VIP incidents',
+      position: expect.any(Number),
+      active: true,
+      tierId: target.id,
+      version: 1,
       conditions: { types: ['incident', 'problem'], priorities: ['urgent'], channels: [], tags: [tag], organizationIds: [] },
-      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), updatedAt: expect.any(String),
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updatedAt: expect.any(String),
     });
     expect(res.headers.etag).toBe('"1"');
     const read = await request(t.url).get(`/v1/routing-rules/${res.body.id}`).set('Authorization', admin.auth).expect(200);
@@ -65,7 +76,11 @@ describe('Routing rules (e2e)', () => {
     const seen: { id: string; position: number }[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(t.url).get('/v1/routing-rules').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set('Authorization', admin.auth).expect(200);
+      const res: request.Response = await request(t.url)
+        .get('/v1/routing-rules')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', admin.auth)
+        .expect(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.data);
       cursor = res.body.nextCursor;
@@ -79,14 +94,29 @@ describe('Routing rules (e2e)', () => {
   it('PATCH /v1/routing-rules/:id honours If-Match, sends the new ETag and replaces only the given condition lists', async () => {
     const rule = await newRule({ conditions: { tags: [uniqueTag()], channels: ['email'] } });
     const tag = uniqueTag();
-    const res = await request(t.url).patch(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).set('If-Match', '"1"')
-      .send({ name: 'Renamed', position: 42, conditions: { tags: [tag] } }).expect(200);
+    const res = await request(t.url)
+      .patch(`/v1/routing-rules/${rule.id}`)
+      .set('Authorization', admin.auth)
+      .set('If-Match', '"1"')
+      .send({ name: 'Renamed', position: 42, conditions: { tags: [tag] } })
+      .expect(200);
     expect(res.body).toMatchObject({ name: 'Renamed', position: 42, version: 2, conditions: { tags: [tag], channels: ['email'] } });
     expect(res.headers.etag).toBe('"2"');
-    const stale = await request(t.url).patch(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).set('If-Match', '"1"').send({ name: 'Lost update' }).expect(412);
+    const stale = await request(t.url)
+      .patch(`/v1/routing-rules/${rule.id}`)
+      .set('Authorization', admin.auth)
+      .set('If-Match', '"1"')
+      .send({ name: 'Lost update' })
+      .expect(412);
     expect(stale.body.code).toBe('PRECONDITION_FAILED');
-    expect((await request(t.url).get(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).expect(200)).body.name).toBe('Renamed');
-    const nulled = await request(t.url).patch(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).send({ tierId: null }).expect(400);
+    expect((await request(t.url).get(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).expect(200)).body.name).toBe(
+      'Renamed',
+    );
+    const nulled = await request(t.url)
+      .patch(`/v1/routing-rules/${rule.id}`)
+      .set('Authorization', admin.auth)
+      .send({ tierId: null })
+      .expect(400);
     expect(fields(nulled)).toEqual(['tierId']);
   });
 
@@ -127,14 +157,20 @@ describe('Routing rules (e2e)', () => {
     const unknown = await post({ name: 'Nowhere', tierId: randomUUID(), conditions: { tags: [uniqueTag()] } }).expect(400);
     expect(unknown.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'tierId' }] });
     const rule = await newRule();
-    const patched = await request(t.url).patch(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).send({ tierId: randomUUID() }).expect(400);
+    const patched = await request(t.url)
+      .patch(`/v1/routing-rules/${rule.id}`)
+      .set('Authorization', admin.auth)
+      .send({ tierId: randomUUID() })
+      .expect(400);
     expect(fields(patched)).toEqual(['tierId']);
   });
 
   it('agents may not write rules (403); customers and agents may not read them (403)', async () => {
     const rule = await newRule();
     for (const as of [agent, customer]) {
-      expect((await post({ name: 'Mine', tierId: target.id, conditions: { tags: [uniqueTag()] } }, as).expect(403)).body.code).toBe('FORBIDDEN');
+      expect((await post({ name: 'Mine', tierId: target.id, conditions: { tags: [uniqueTag()] } }, as).expect(403)).body.code).toBe(
+        'FORBIDDEN',
+      );
       await request(t.url).patch(`/v1/routing-rules/${rule.id}`).set('Authorization', as.auth).send({ name: 'Mine' }).expect(403);
       await request(t.url).delete(`/v1/routing-rules/${rule.id}`).set('Authorization', as.auth).expect(403);
       await request(t.url).get('/v1/routing-rules').set('Authorization', as.auth).expect(403);
@@ -142,7 +178,11 @@ describe('Routing rules (e2e)', () => {
     }
     const denied = await gql(t, customer, '{ routingRules { edges { node { id } } } }');
     expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const agentCreate = await gql(t, agent, `mutation { createRoutingRule(input: { name: "x", tierId: "${target.id}", conditions: { tags: ["${uniqueTag()}"] } }) { id } }`);
+    const agentCreate = await gql(
+      t,
+      agent,
+      `mutation { createRoutingRule(input: { name: "x", tierId: "${target.id}", conditions: { tags: ["${uniqueTag()}"] } }) { id } }`,
+    );
     expect(agentCreate.body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
@@ -159,25 +199,44 @@ describe('Routing rules (e2e)', () => {
   it('GraphQL: createRoutingRule (idempotent), routingRule, routingRules connection, updateRoutingRule with expectedVersion, deleteRoutingRule', async () => {
     const tag = uniqueTag();
     const create = `mutation($input: CreateRoutingRuleInput!, $key: String) { createRoutingRule(input: $input, idempotencyKey: $key) { id name position active tierId version createdAt conditions { types channels tags organizationIds } } }`;
-    const input = { name: 'Phone complaints', tierId: target.id, position: 800_000, conditions: { types: ['complaint'], channels: ['phone'], tags: [tag] } };
+    const input = {
+      name: 'Phone complaints',
+      tierId: target.id,
+      position: 800_000,
+      conditions: { types: ['complaint'], channels: ['phone'], tags: [tag] },
+    };
     const key = randomUUID();
     const first = await gql(t, admin, create, { input, key });
     expect(first.body.errors).toBeUndefined();
     const rule = first.body.data.createRoutingRule;
     created.push(rule.id);
-    expect(rule).toMatchObject({ name: 'Phone complaints', position: 800_000, active: true, tierId: target.id, version: 1, conditions: { types: ['complaint'], channels: ['phone'], tags: [tag], organizationIds: [] } });
+    expect(rule).toMatchObject({
+      name: 'Phone complaints',
+      position: 800_000,
+      active: true,
+      tierId: target.id,
+      version: 1,
+      conditions: { types: ['complaint'], channels: ['phone'], tags: [tag], organizationIds: [] },
+    });
     const replay = await gql(t, admin, create, { input, key });
     expect(replay.body.data.createRoutingRule).toEqual(rule);
 
     const one = await gql(t, admin, 'query($id: ID!) { routingRule(id: $id) { id name } }', { id: rule.id });
     expect(one.body.data.routingRule).toEqual({ id: rule.id, name: 'Phone complaints' });
-    const page = await gql(t, admin, '{ routingRules(first: 1) { edges { cursor node { id position } } pageInfo { hasNextPage endCursor } } }');
+    const page = await gql(
+      t,
+      admin,
+      '{ routingRules(first: 1) { edges { cursor node { id position } } pageInfo { hasNextPage endCursor } } }',
+    );
     expect(page.body.data.routingRules.edges).toHaveLength(1);
     expect(page.body.data.routingRules.pageInfo.hasNextPage).toBe(true);
-    const next = await gql(t, admin, 'query($after: String) { routingRules(first: 100, after: $after) { edges { node { id } } } }', { after: page.body.data.routingRules.pageInfo.endCursor });
+    const next = await gql(t, admin, 'query($after: String) { routingRules(first: 100, after: $after) { edges { node { id } } } }', {
+      after: page.body.data.routingRules.pageInfo.endCursor,
+    });
     expect(next.body.errors).toBeUndefined();
 
-    const update = 'mutation($id: ID!, $v: Int) { updateRoutingRule(id: $id, input: { active: false, conditions: { priorities: [high] } }, expectedVersion: $v) { active version conditions { priorities tags } } }';
+    const update =
+      'mutation($id: ID!, $v: Int) { updateRoutingRule(id: $id, input: { active: false, conditions: { priorities: [high] } }, expectedVersion: $v) { active version conditions { priorities tags } } }';
     const stale = await gql(t, admin, update, { id: rule.id, v: 5 });
     expect(stale.body.errors[0].extensions.code).toBe('PRECONDITION_FAILED');
     const updated = await gql(t, admin, update, { id: rule.id, v: 1 });

@@ -23,8 +23,17 @@ describe(`SLA breach on the clock (e2e, ${onServer ? 'two app instances on one P
     agent = await person(a, 'agent');
     l2 = await tier(a, admin, 2, [agent], { assignment: 'round_robin' });
     l1 = await tier(a, admin, 1, [agent], { escalationTargetId: l2.id });
-    const res = await request(a.url).post('/v1/sla-policies').set('Authorization', admin.auth)
-      .send({ name: `one-minute-${Date.now()}`, priority: 'urgent', tierId: l1.id, firstResponseMinutes: 1, resolutionMinutes: 600, autoEscalate: true })
+    const res = await request(a.url)
+      .post('/v1/sla-policies')
+      .set('Authorization', admin.auth)
+      .send({
+        name: `one-minute-${Date.now()}`,
+        priority: 'urgent',
+        tierId: l1.id,
+        firstResponseMinutes: 1,
+        resolutionMinutes: 600,
+        autoEscalate: true,
+      })
       .expect(201);
     policyId = res.body.id;
   });
@@ -35,8 +44,11 @@ describe(`SLA breach on the clock (e2e, ${onServer ? 'two app instances on one P
 
   it('a 1-minute first-response target warns at 80 %, breaches at 100 % and auto-escalates exactly once', async () => {
     const [a, b] = [apps[0], apps[apps.length - 1]];
-    const created = await request(a.url).post('/v1/tickets').set('Authorization', agent.auth)
-      .send({ subject: 'Checkout is down', description: 'All payments fail', priority: 'urgent', tierId: l1.id }).expect(201);
+    const created = await request(a.url)
+      .post('/v1/tickets')
+      .set('Authorization', agent.auth)
+      .send({ subject: 'Checkout is down', description: 'All payments fail', priority: 'urgent', tierId: l1.id })
+      .expect(201);
     const id = created.body.id as string;
     const dueAt = Date.parse(created.body.sla.firstResponseDueAt);
     expect(dueAt - Date.parse(created.body.createdAt)).toBe(60_000);
@@ -52,13 +64,16 @@ describe(`SLA breach on the clock (e2e, ${onServer ? 'two app instances on one P
     // Let any duplicate delivery (the other replica, a retry) have its chance before counting.
     await sleep(3000);
     escalations = (await request(b.url).get(`/v1/tickets/${id}/escalations`).set('Authorization', admin.auth).expect(200)).body.data;
-    expect(escalations).toEqual([expect.objectContaining({ trigger: 'sla_breach', actorId: null, handoff: null, fromTierId: l1.id, toTierId: l2.id, direction: 'up' })]);
+    expect(escalations).toEqual([
+      expect.objectContaining({ trigger: 'sla_breach', actorId: null, handoff: null, fromTierId: l1.id, toTierId: l2.id, direction: 'up' }),
+    ]);
 
     const ticket = (await request(a.url).get(`/v1/tickets/${id}`).set('Authorization', admin.auth).expect(200)).body;
     expect(ticket).toMatchObject({ tierId: l2.id, escalationLevel: 2, assigneeId: agent.id });
     expect(ticket.sla.breached).toEqual(['first_response']);
 
-    const events = (await request(a.url).get(`/v1/tickets/${id}/events`).query({ limit: 100 }).set('Authorization', admin.auth).expect(200)).body.data as { type: string; after: Record<string, unknown> }[];
+    const events = (await request(a.url).get(`/v1/tickets/${id}/events`).query({ limit: 100 }).set('Authorization', admin.auth).expect(200))
+      .body.data as { type: string; after: Record<string, unknown> }[];
     const count = (type: string) => events.filter((e) => e.type === type).length;
     expect(count('sla.warning')).toBe(1);
     expect(count('sla.breached')).toBe(1);
@@ -72,11 +87,20 @@ describe(`SLA breach on the clock (e2e, ${onServer ? 'two app instances on one P
     expect(Date.parse(fr.warnedAt)).toBeGreaterThanOrEqual(Date.parse(created.body.createdAt) + 48_000);
 
     // Breached and escalated ticket lists: filter slaBreached, sorted by the next deadline.
-    const breached = (await request(a.url).get('/v1/tickets').query({ slaBreached: true, tierId: l2.id, sort: 'slaDueAt' }).set('Authorization', admin.auth).expect(200)).body.data;
+    const breached = (
+      await request(a.url)
+        .get('/v1/tickets')
+        .query({ slaBreached: true, tierId: l2.id, sort: 'slaDueAt' })
+        .set('Authorization', admin.auth)
+        .expect(200)
+    ).body.data;
     expect(breached.map((x: { id: string }) => x.id)).toContain(id);
 
     // A re-delivered job changes nothing: run the breach job again by hand, on both instances.
-    const [job] = await a.dataSource.query(`SELECT data FROM pgboss.job WHERE name = 'sla-deadline' AND data->>'clockId' = $1 AND data->>'kind' = 'breach'`, [await clockId(a, id)]);
+    const [job] = await a.dataSource.query(
+      `SELECT data FROM pgboss.job WHERE name = 'sla-deadline' AND data->>'clockId' = $1 AND data->>'kind' = 'breach'`,
+      [await clockId(a, id)],
+    );
     expect(job).toBeDefined();
     for (const app of apps) await app.app.get(SlaDeadlineWorker).handle(job.data);
     const again = (await request(a.url).get(`/v1/tickets/${id}/escalations`).set('Authorization', admin.auth).expect(200)).body.data;

@@ -46,15 +46,26 @@ describe('SLA clocks (e2e)', () => {
   });
 
   async function policy(body: Record<string, unknown>) {
-    const res = await request(t.url).post('/v1/sla-policies').set('Authorization', admin.auth).send({ name: `p-${policies.length}-${Date.now()}`, ...body }).expect(201);
+    const res = await request(t.url)
+      .post('/v1/sla-policies')
+      .set('Authorization', admin.auth)
+      .send({ name: `p-${policies.length}-${Date.now()}`, ...body })
+      .expect(201);
     policies.push(res.body.id);
     return res.body as { id: string };
   }
-  const newTicket = (body: Record<string, unknown> = {}) => ticket(t, agent, { tierId: l1.id, requesterId: customer.id, priority: 'high', ...body });
+  const newTicket = (body: Record<string, unknown> = {}) =>
+    ticket(t, agent, { tierId: l1.id, requesterId: customer.id, priority: 'high', ...body });
   const get = async (id: string) => (await request(t.url).get(`/v1/tickets/${id}`).set('Authorization', agent.auth).expect(200)).body;
-  const timeline = async (id: string) => (await request(t.url).get(`/v1/tickets/${id}/sla`).set('Authorization', agent.auth).expect(200)).body as { policyId: string; clocks: Clock[] };
-  const patch = async (id: string, body: Record<string, unknown>) => (await request(t.url).patch(`/v1/tickets/${id}`).set('Authorization', agent.auth).send(body).expect(200)).body;
-  const reply = (id: string, as: Person, body: Record<string, unknown>) => request(t.url).post(`/v1/tickets/${id}/messages`).set('Authorization', as.auth).send(body).expect(201);
+  const timeline = async (id: string) =>
+    (await request(t.url).get(`/v1/tickets/${id}/sla`).set('Authorization', agent.auth).expect(200)).body as {
+      policyId: string;
+      clocks: Clock[];
+    };
+  const patch = async (id: string, body: Record<string, unknown>) =>
+    (await request(t.url).patch(`/v1/tickets/${id}`).set('Authorization', agent.auth).send(body).expect(200)).body;
+  const reply = (id: string, as: Person, body: Record<string, unknown>) =>
+    request(t.url).post(`/v1/tickets/${id}/messages`).set('Authorization', as.auth).send(body).expect(201);
   const clock = (clocks: Clock[], metric: string, cycle = 1) => clocks.find((c) => c.metric === metric && c.cycle === cycle)!;
 
   it('the most specific policy starts both clocks at creation; the ticket shows their deadlines', async () => {
@@ -67,8 +78,11 @@ describe('SLA clocks (e2e)', () => {
     expect(Date.parse(clock(clocks, 'resolution').dueAt)).toBe(created_at + 240 * MINUTE);
     const body = await get(created.id);
     expect(body.sla).toEqual({
-      policyId: policies[0], firstResponseDueAt: clock(clocks, 'first_response').dueAt, resolutionDueAt: clock(clocks, 'resolution').dueAt,
-      firstRespondedAt: null, breached: [],
+      policyId: policies[0],
+      firstResponseDueAt: clock(clocks, 'first_response').dueAt,
+      resolutionDueAt: clock(clocks, 'resolution').dueAt,
+      firstRespondedAt: null,
+      breached: [],
     });
     // No policy for this priority in this tier: no clocks.
     const unpoliced = await newTicket({ priority: 'low' });
@@ -151,7 +165,11 @@ describe('SLA clocks (e2e)', () => {
   it('escalation and priority changes re-evaluate the policy: same start, the new target', async () => {
     const created = await newTicket();
     const start = clock((await timeline(created.id)).clocks, 'resolution').startedAt;
-    await request(t.url).post(`/v1/tickets/${created.id}/escalate`).set('Authorization', agent.auth).send({ reason: 'needs a developer' }).expect(200);
+    await request(t.url)
+      .post(`/v1/tickets/${created.id}/escalate`)
+      .set('Authorization', agent.auth)
+      .send({ reason: 'needs a developer' })
+      .expect(200);
     let clocks = (await timeline(created.id)).clocks;
     expect(clock(clocks, 'resolution')).toMatchObject({ policyId: policies[1], targetMinutes: 120, startedAt: start });
     expect(Date.parse(clock(clocks, 'resolution').dueAt)).toBe(Date.parse(start) + 120 * MINUTE);
@@ -175,7 +193,12 @@ describe('SLA clocks (e2e)', () => {
     const marker = `rollback-${Date.now()}`;
     await expect(
       t.dataSource.transaction(async (em) => {
-        await jobs.schedule(em, 'sla-deadline', { clockId: marker, kind: 'breach', at: new Date().toISOString() }, new Date(Date.now() + MINUTE));
+        await jobs.schedule(
+          em,
+          'sla-deadline',
+          { clockId: marker, kind: 'breach', at: new Date().toISOString() },
+          new Date(Date.now() + MINUTE),
+        );
         const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'clockId' = $1`, [marker]);
         expect(n).toBe(1);
         throw new Error('roll back');

@@ -23,9 +23,17 @@ describe('SLA policies (e2e)', () => {
     await t.close();
   });
 
-  const post = (body: Record<string, unknown>, as: Person = admin) => request(t.url).post('/v1/sla-policies').set('Authorization', as.auth).send(body);
+  const post = (body: Record<string, unknown>, as: Person = admin) =>
+    request(t.url).post('/v1/sla-policies').set('Authorization', as.auth).send(body);
   const ownTier = () => tier(t, admin, 2);
-  const valid = (tierId: string, extra: Record<string, unknown> = {}) => ({ name: 'Urgent L2', priority: 'urgent', tierId, firstResponseMinutes: 30, resolutionMinutes: 240, ...extra });
+  const valid = (tierId: string, extra: Record<string, unknown> = {}) => ({
+    name: 'Urgent L2',
+    priority: 'urgent',
+    tierId,
+    firstResponseMinutes: 30,
+    resolutionMinutes: 240,
+    ...extra,
+  });
   /** A policy for one of this file's tiers; remembered for cleanup. */
   const newPolicy = async (extra: Record<string, unknown> = {}) => {
     const res = await post(valid((await ownTier()).id, extra)).expect(201);
@@ -39,8 +47,17 @@ describe('SLA policies (e2e)', () => {
     const res = await post(valid(tierId)).expect(201);
     created.push(res.body.id);
     expect(res.body).toEqual({
-      id: expect.any(String), name: 'Urgent L2', priority: 'urgent', tierId, firstResponseMinutes: 30, resolutionMinutes: 240,
-      pauseWhilePending: true, autoEscalate: false, version: 1, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), updatedAt: expect.any(String),
+      id: expect.any(String),
+      name: 'Urgent L2',
+      priority: 'urgent',
+      tierId,
+      firstResponseMinutes: 30,
+      resolutionMinutes: 240,
+      pauseWhilePending: true,
+      autoEscalate: false,
+      version: 1,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updatedAt: expect.any(String),
     });
     expect(res.headers.etag).toBe('"1"');
     for (const as of [admin, agent]) {
@@ -55,7 +72,11 @@ describe('SLA policies (e2e)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(t.url).get('/v1/sla-policies').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set('Authorization', agent.auth).expect(200);
+      const res: request.Response = await request(t.url)
+        .get('/v1/sla-policies')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', agent.auth)
+        .expect(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.data.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
@@ -72,7 +93,11 @@ describe('SLA policies (e2e)', () => {
     expect(dup.body.code).toBe('CONFLICT');
     const other = await post(valid(tierId, { priority: 'high' })).expect(201);
     created.push(other.body.id);
-    const moved = await request(t.url).patch(`/v1/sla-policies/${other.body.id}`).set('Authorization', admin.auth).send({ priority: 'urgent' }).expect(409);
+    const moved = await request(t.url)
+      .patch(`/v1/sla-policies/${other.body.id}`)
+      .set('Authorization', admin.auth)
+      .send({ priority: 'urgent' })
+      .expect(409);
     expect(moved.body.code).toBe('CONFLICT');
   });
 
@@ -85,21 +110,44 @@ describe('SLA policies (e2e)', () => {
 
   it('PATCH /v1/sla-policies/:id honours If-Match and sends the new ETag', async () => {
     const policy = await newPolicy();
-    const res = await request(t.url).patch(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).set('If-Match', '"1"')
-      .send({ resolutionMinutes: 480, autoEscalate: true, pauseWhilePending: false }).expect(200);
-    expect(res.body).toMatchObject({ resolutionMinutes: 480, autoEscalate: true, pauseWhilePending: false, firstResponseMinutes: 30, version: 2, tierId: policy.tierId });
+    const res = await request(t.url)
+      .patch(`/v1/sla-policies/${policy.id}`)
+      .set('Authorization', admin.auth)
+      .set('If-Match', '"1"')
+      .send({ resolutionMinutes: 480, autoEscalate: true, pauseWhilePending: false })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      resolutionMinutes: 480,
+      autoEscalate: true,
+      pauseWhilePending: false,
+      firstResponseMinutes: 30,
+      version: 2,
+      tierId: policy.tierId,
+    });
     expect(res.headers.etag).toBe('"2"');
-    const stale = await request(t.url).patch(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).set('If-Match', '"1"').send({ name: 'Lost update' }).expect(412);
+    const stale = await request(t.url)
+      .patch(`/v1/sla-policies/${policy.id}`)
+      .set('Authorization', admin.auth)
+      .set('If-Match', '"1"')
+      .send({ name: 'Lost update' })
+      .expect(412);
     expect(stale.body.code).toBe('PRECONDITION_FAILED');
     const moved = await ownTier();
-    const retiered = await request(t.url).patch(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).set('If-Match', '"2"').send({ tierId: moved.id }).expect(200);
+    const retiered = await request(t.url)
+      .patch(`/v1/sla-policies/${policy.id}`)
+      .set('Authorization', admin.auth)
+      .set('If-Match', '"2"')
+      .send({ tierId: moved.id })
+      .expect(200);
     expect(retiered.body).toMatchObject({ tierId: moved.id, version: 3 });
   });
 
   it('DELETE /v1/sla-policies/:id → 204, then 404; unknown ids → 404', async () => {
     const policy = await newPolicy();
     await request(t.url).delete(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).expect(204);
-    expect((await request(t.url).get(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).expect(404)).body.code).toBe('NOT_FOUND');
+    expect((await request(t.url).get(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).expect(404)).body.code).toBe(
+      'NOT_FOUND',
+    );
     await request(t.url).delete(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).expect(404);
     await request(t.url).patch(`/v1/sla-policies/${randomUUID()}`).set('Authorization', admin.auth).send({ name: 'x' }).expect(404);
   });
@@ -123,9 +171,17 @@ describe('SLA policies (e2e)', () => {
     expect(created400.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'tierId' }] });
     expect(fields(await post(valid('tier-1')).expect(400))).toEqual(['tierId']);
     const policy = await newPolicy();
-    const patched = await request(t.url).patch(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).send({ tierId: randomUUID() }).expect(400);
+    const patched = await request(t.url)
+      .patch(`/v1/sla-policies/${policy.id}`)
+      .set('Authorization', admin.auth)
+      .send({ tierId: randomUUID() })
+      .expect(400);
     expect(fields(patched)).toEqual(['tierId']);
-    const nulled = await request(t.url).patch(`/v1/sla-policies/${policy.id}`).set('Authorization', admin.auth).send({ resolutionMinutes: null }).expect(400);
+    const nulled = await request(t.url)
+      .patch(`/v1/sla-policies/${policy.id}`)
+      .set('Authorization', admin.auth)
+      .send({ resolutionMinutes: null })
+      .expect(400);
     expect(fields(nulled)).toEqual(['resolutionMinutes']);
   });
 
@@ -156,7 +212,8 @@ describe('SLA policies (e2e)', () => {
 
   it('GraphQL: createSlaPolicy (idempotent), slaPolicy, slaPolicies connection, updateSlaPolicy with expectedVersion, deleteSlaPolicy', async () => {
     const { id: tierId } = await ownTier();
-    const create = 'mutation($input: CreateSlaPolicyInput!, $key: String) { createSlaPolicy(input: $input, idempotencyKey: $key) { id name priority tierId firstResponseMinutes resolutionMinutes pauseWhilePending autoEscalate version createdAt } }';
+    const create =
+      'mutation($input: CreateSlaPolicyInput!, $key: String) { createSlaPolicy(input: $input, idempotencyKey: $key) { id name priority tierId firstResponseMinutes resolutionMinutes pauseWhilePending autoEscalate version createdAt } }';
     const input = { name: 'Normal L2', priority: 'normal', tierId, firstResponseMinutes: 60, resolutionMinutes: 1440, autoEscalate: true };
     const key = randomUUID();
     const first = await gql(t, admin, create, { input, key });
@@ -174,14 +231,22 @@ describe('SLA policies (e2e)', () => {
     expect(one.body.data.slaPolicy).toEqual({ id: policy.id, name: 'Normal L2' });
     const page = await gql(t, agent, '{ slaPolicies(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }');
     expect(page.body.data.slaPolicies.edges).toHaveLength(1);
-    const next = await gql(t, agent, 'query($after: String) { slaPolicies(first: 100, after: $after) { edges { node { id } } } }', { after: page.body.data.slaPolicies.pageInfo.endCursor });
+    const next = await gql(t, agent, 'query($after: String) { slaPolicies(first: 100, after: $after) { edges { node { id } } } }', {
+      after: page.body.data.slaPolicies.pageInfo.endCursor,
+    });
     expect(next.body.errors).toBeUndefined();
 
-    const update = 'mutation($id: ID!, $v: Int) { updateSlaPolicy(id: $id, input: { firstResponseMinutes: 15 }, expectedVersion: $v) { firstResponseMinutes version } }';
+    const update =
+      'mutation($id: ID!, $v: Int) { updateSlaPolicy(id: $id, input: { firstResponseMinutes: 15 }, expectedVersion: $v) { firstResponseMinutes version } }';
     expect((await gql(t, admin, update, { id: policy.id, v: 9 })).body.errors[0].extensions.code).toBe('PRECONDITION_FAILED');
-    expect((await gql(t, admin, update, { id: policy.id, v: 1 })).body.data.updateSlaPolicy).toEqual({ firstResponseMinutes: 15, version: 2 });
+    expect((await gql(t, admin, update, { id: policy.id, v: 1 })).body.data.updateSlaPolicy).toEqual({
+      firstResponseMinutes: 15,
+      version: 2,
+    });
 
-    expect((await gql(t, admin, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: policy.id })).body.data.deleteSlaPolicy).toBe(true);
+    expect((await gql(t, admin, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: policy.id })).body.data.deleteSlaPolicy).toBe(
+      true,
+    );
     const gone = await gql(t, admin, 'query($id: ID!) { slaPolicy(id: $id) { id } }', { id: policy.id });
     expect(gone.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });

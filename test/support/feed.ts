@@ -9,7 +9,8 @@ export interface FeedEvent {
   ticketId: string;
 }
 
-export const SUBSCRIPTION = 'subscription($ticketId: ID, $after: String) { ticketEvents(ticketId: $ticketId, after: $after) { cursor sequence type ticketId } }';
+export const SUBSCRIPTION =
+  'subscription($ticketId: ID, $after: String) { ticketEvents(ticketId: $ticketId, after: $after) { cursor sequence type ticketId } }';
 export const WAIT_MS = 5000;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

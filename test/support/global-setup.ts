@@ -11,7 +11,10 @@ export default async function globalSetup(): Promise<void> {
   const serverUrl = testServerUrl();
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'tierdesk-template-'));
-    execFileSync(process.execPath, ['dist/scripts/migrate.js', 'run'], { env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: 'pipe' });
+    execFileSync(process.execPath, ['dist/scripts/migrate.js', 'run'], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      stdio: 'pipe',
+    });
     const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create({ dataDir: join(dir, 'pg') });
     const dump = await db.dumpDataDir('none');
@@ -19,7 +22,9 @@ export default async function globalSetup(): Promise<void> {
     writeFileSync(join(dir, 'template.tar'), Buffer.from(await dump.arrayBuffer()));
     process.env.TIERDESK_TEST_PGLITE_TEMPLATE = join(dir, 'template.tar');
     process.env.TIERDESK_TEST_TEMPLATE_DIR = dir;
-    console.log('\nTests run on the embedded PostgreSQL, each app on a copy of one migrated database (set TEST_DATABASE_URL to use a server).');
+    console.log(
+      '\nTests run on the embedded PostgreSQL, each app on a copy of one migrated database (set TEST_DATABASE_URL to use a server).',
+    );
     return;
   }
   const { name, url } = await createRunDatabase(serverUrl);

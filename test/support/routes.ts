@@ -19,7 +19,10 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEA
 const UNPREFIXED = new Set(['health', 'ready', 'metrics']);
 
 function classesOf(app: INestApplication, kind: 'controllers' | 'providers') {
-  return [...app.get(ModulesContainer).values()].flatMap((m) => [...m[kind].values()]).map((w) => w.metatype).filter((t): t is new (...a: never[]) => object => typeof t === 'function');
+  return [...app.get(ModulesContainer).values()]
+    .flatMap((m) => [...m[kind].values()])
+    .map((w) => w.metatype)
+    .filter((t): t is new (...a: never[]) => object => typeof t === 'function');
 }
 
 function ruleOf(target: object, handler: object) {
@@ -52,7 +55,11 @@ export function graphqlOperations(app: INestApplication): RouteRule[] {
     .flatMap((resolver) =>
       Object.getOwnPropertyNames(resolver.prototype)
         .map((name) => ({ name, handler: (resolver.prototype as Record<string, object>)[name] }))
-        .filter(({ handler }) => typeof handler === 'function' && ['Query', 'Mutation', 'Subscription'].includes(Reflect.getMetadata(RESOLVER_TYPE_METADATA, handler)))
+        .filter(
+          ({ handler }) =>
+            typeof handler === 'function' &&
+            ['Query', 'Mutation', 'Subscription'].includes(Reflect.getMetadata(RESOLVER_TYPE_METADATA, handler)),
+        )
         .map(({ name, handler }) => ({
           name: `${Reflect.getMetadata(RESOLVER_TYPE_METADATA, handler)}.${Reflect.getMetadata(RESOLVER_NAME_METADATA, handler) ?? name}`,
           ...ruleOf(resolver, handler),

@@ -7,7 +7,12 @@ export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 /** A minimal environment for a server process: nothing of the test runner's own configuration leaks in. */
 export function cleanEnv(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
-  return { ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  return {
+    ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  };
 }
 
 export interface ServerProcess {

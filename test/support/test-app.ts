@@ -30,7 +30,13 @@ export interface TestAppOptions {
 /** Boots the real app on a real database (the run's PostgreSQL database, or an in-memory embedded one) on a real port. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-test-'));
-  const base = AppConfig.fromEnv({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, ...options.env });
+  const base = AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...options.env,
+  });
   const runDb = process.env.TIERDESK_TEST_DB_URL;
   const config: AppConfig = Object.assign(Object.create(AppConfig.prototype), base, {
     database: runDb

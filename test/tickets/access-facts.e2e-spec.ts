@@ -36,7 +36,8 @@ describe('Visibility facts read at authentication are fresh on every request (e2
     const bob = await person(t, 'customer', { org });
     const tk = await ticket(t, alice);
     const organizationId = (await request(t.url).get('/v1/me').set('Authorization', alice.auth).expect(200)).body.organizationId;
-    const share = (shareTickets: boolean) => request(t.url).patch(`/v1/organizations/${organizationId}`).set('Authorization', admin.auth).send({ shareTickets }).expect(200);
+    const share = (shareTickets: boolean) =>
+      request(t.url).patch(`/v1/organizations/${organizationId}`).set('Authorization', admin.auth).send({ shareTickets }).expect(200);
     const get = () => request(t.url).get(`/v1/tickets/${tk.id}`).set('Authorization', bob.auth);
 
     await get().expect(404);

@@ -37,7 +37,11 @@ describe('Ticket concurrency and idempotency (e2e)', () => {
     const all: AuditEvent[] = [];
     let cursor: string | undefined;
     do {
-      const res = await request(t.url).get(`/v1/tickets/${id}/events`).query({ limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', agent.auth).expect(200);
+      const res = await request(t.url)
+        .get(`/v1/tickets/${id}/events`)
+        .query({ limit: 100, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', agent.auth)
+        .expect(200);
       all.push(...res.body.data);
       cursor = res.body.nextCursor ?? undefined;
     } while (cursor);
@@ -55,7 +59,9 @@ describe('Ticket concurrency and idempotency (e2e)', () => {
     expect(created.version).toBe(1);
 
     // Every body is a real change (a distinct tag), so no request can succeed as a no-op.
-    const first = await Promise.all(Array.from({ length: 50 }, (_, i) => patch(created.id, 1, { priority: PRIORITIES[i % 4], tags: [`c${i}`] })));
+    const first = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => patch(created.id, 1, { priority: PRIORITIES[i % 4], tags: [`c${i}`] })),
+    );
     expect(statusCounts(first)).toEqual({ 200: 1, 412: 49 });
     for (const res of first.filter((r) => r.status === 412)) {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -72,7 +78,9 @@ describe('Ticket concurrency and idempotency (e2e)', () => {
     for (let version = 2; version <= 6; version++) {
       const before = await current(created.id);
       expect(before.version).toBe(version);
-      const round = await Promise.all(Array.from({ length: 10 }, (_, i) => patch(created.id, version, { tags: [...before.tags, `v${version}-${i}`] })));
+      const round = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => patch(created.id, version, { tags: [...before.tags, `v${version}-${i}`] })),
+      );
       expect({ version, counts: statusCounts(round) }).toEqual({ version, counts: { 200: 1, 412: 9 } });
       round.forEach((res, i) => offered.push({ tag: `v${version}-${i}`, status: res.status }));
       const won = round.find((r) => r.status === 200)!;
@@ -101,12 +109,17 @@ describe('Ticket concurrency and idempotency (e2e)', () => {
     // Public agent replies and customer replies, interleaved: status moves happen under the same row lock.
     const responses = await Promise.all(
       bodies.map((body, i) =>
-        request(t.url).post(`/v1/tickets/${created.id}/messages`).set('Authorization', (i % 2 ? customer : agent).auth).send({ body }),
+        request(t.url)
+          .post(`/v1/tickets/${created.id}/messages`)
+          .set('Authorization', (i % 2 ? customer : agent).auth)
+          .send({ body }),
       ),
     );
     expect(statusCounts(responses)).toEqual({ 201: 20 });
 
-    const messages = (await request(t.url).get(`/v1/tickets/${created.id}/messages`).query({ limit: 100 }).set('Authorization', agent.auth).expect(200)).body;
+    const messages = (
+      await request(t.url).get(`/v1/tickets/${created.id}/messages`).query({ limit: 100 }).set('Authorization', agent.auth).expect(200)
+    ).body;
     expect(messages.data.map((m: { body: string }) => m.body).sort()).toEqual([...bodies].sort());
     expect(messages.nextCursor).toBeNull();
 
@@ -151,8 +164,12 @@ describe('Ticket concurrency and idempotency (e2e)', () => {
   it('GraphQL createTicket(input, idempotencyKey) 20× in parallel: one ticket; every result is it or CONFLICT', async () => {
     const subject = `idempotent gql ${randomUUID()}`;
     const key = `gql-${randomUUID()}`;
-    const mutation = 'mutation($input: CreateTicketInput!, $key: String) { createTicket(input: $input, idempotencyKey: $key) { id subject version createdAt tags requester { id } } }';
-    const variables = { key, input: { subject, description: 'Sent twenty times at once', tierId: home.id, requesterId: customer.id, tags: ['retry'] } };
+    const mutation =
+      'mutation($input: CreateTicketInput!, $key: String) { createTicket(input: $input, idempotencyKey: $key) { id subject version createdAt tags requester { id } } }';
+    const variables = {
+      key,
+      input: { subject, description: 'Sent twenty times at once', tierId: home.id, requesterId: customer.id, tags: ['retry'] },
+    };
     const responses = await Promise.all(Array.from({ length: 20 }, () => gql(t, agent, mutation, variables)));
 
     const ok = responses.filter((r) => r.body.data?.createTicket);

@@ -43,17 +43,31 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
     agents = [await person(t, 'agent'), await person(t, 'agent')];
     const orgs = [`org-${randomUUID()}`, `org-${randomUUID()}`];
     customers = [];
-    for (let i = 0; i < 6; i++) customers.push(await person(t, 'customer', i < 4 ? { org: orgs[i % 2], name: `Customer ${i}` } : { name: `Customer ${i}` }));
+    for (let i = 0; i < 6; i++)
+      customers.push(await person(t, 'customer', i < 4 ? { org: orgs[i % 2], name: `Customer ${i}` } : { name: `Customer ${i}` }));
     support = await tier(t, admin, TIER_LEVEL, agents);
     // 55 tickets in a fresh tier: several requesters (with and without an organization), some unassigned, each with
     // a public reply and an internal note.
     for (let i = 0; i < 55; i++) {
       const requester = customers[i % customers.length];
       const assignee = i % 3 === 0 ? null : agents[i % 2];
-      const tk = (await ticket(t, admin, { requesterId: requester.id, tierId: support.id, subject: `Batch ${i}`, ...(assignee ? { assigneeId: assignee.id } : {}) })) as unknown as (typeof created)[number];
+      const tk = (await ticket(t, admin, {
+        requesterId: requester.id,
+        tierId: support.id,
+        subject: `Batch ${i}`,
+        ...(assignee ? { assigneeId: assignee.id } : {}),
+      })) as unknown as (typeof created)[number];
       created.push({ ...tk, index: i });
-      await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', admin.auth).send({ body: `Reply ${i}` }).expect(201);
-      await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', admin.auth).send({ body: `Note ${i}`, visibility: 'internal' }).expect(201);
+      await request(t.url)
+        .post(`/v1/tickets/${tk.id}/messages`)
+        .set('Authorization', admin.auth)
+        .send({ body: `Reply ${i}` })
+        .expect(201);
+      await request(t.url)
+        .post(`/v1/tickets/${tk.id}/messages`)
+        .set('Authorization', admin.auth)
+        .send({ body: `Note ${i}`, visibility: 'internal' })
+        .expect(201);
     }
   });
   afterAll(() => t.close());
@@ -66,9 +80,11 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
   async function measure(as: Person, first: number) {
     await t.app.get(OutboxDispatcher).idle();
     const statements: Statement[] = [];
-    const spy = jest.spyOn(t.dataSource.logger, 'logQuery').mockImplementation((sql: string, _parameters?: unknown, runner?: QueryRunner) => {
-      statements.push({ sql, runner });
-    });
+    const spy = jest
+      .spyOn(t.dataSource.logger, 'logQuery')
+      .mockImplementation((sql: string, _parameters?: unknown, runner?: QueryRunner) => {
+        statements.push({ sql, runner });
+      });
     let res: request.Response;
     try {
       res = await gql(t, as, PAGE, { tierId: support.id, first });
@@ -79,10 +95,16 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
     const control = (sql: string) => /^\s*(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)\b/i.test(sql);
     const runners = new Set(statements.map((s) => s.runner));
     const background = new Set(
-      [...runners].filter((r) => statements.some((s) => s.runner === r && /\boutbox\b|pg_notify|pg_advisory_xact_lock|lock_timeout/.test(s.sql)) || statements.filter((s) => s.runner === r).every((s) => control(s.sql))),
+      [...runners].filter(
+        (r) =>
+          statements.some((s) => s.runner === r && /\boutbox\b|pg_notify|pg_advisory_xact_lock|lock_timeout/.test(s.sql)) ||
+          statements.filter((s) => s.runner === r).every((s) => control(s.sql)),
+      ),
     );
     // The event bus reads ticket_event too: of those, only the page of the `events` field (a LATERAL join) is ours.
-    const ours = statements.filter((s) => !background.has(s.runner) && (!/\bticket_event\b/.test(s.sql) || /LATERAL/.test(s.sql))).map((s) => s.sql.replace(/\s+/g, ' '));
+    const ours = statements
+      .filter((s) => !background.has(s.runner) && (!/\bticket_event\b/.test(s.sql) || /LATERAL/.test(s.sql)))
+      .map((s) => s.sql.replace(/\s+/g, ' '));
     return { res, statements: ours };
   }
 
@@ -96,7 +118,10 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
     await measure(admin, 10); // warm-up: first-use work (metadata, prepared plans) is not what is measured
     const ten = await measure(admin, 10);
     const fifty = await measure(admin, 50);
-    for (const [first, m] of [[10, ten], [50, fifty]] as const) {
+    for (const [first, m] of [
+      [10, ten],
+      [50, fifty],
+    ] as const) {
       expect(m.res.body.errors).toBeUndefined();
       const edges = m.res.body.data.tickets.edges;
       expect(edges).toHaveLength(first);
@@ -107,7 +132,10 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
         expect(node.assignee?.id ?? null).toBe(source.assigneeId);
         expect(node.organization?.id ?? null).toBe(source.organizationId);
         expect(node.tier).toEqual({ id: support.id, name: support.name });
-        expect(node.messages.edges.map((e: { node: { body: string } }) => e.node.body)).toEqual([`Reply ${source.index}`, `Note ${source.index}`]);
+        expect(node.messages.edges.map((e: { node: { body: string } }) => e.node.body)).toEqual([
+          `Reply ${source.index}`,
+          `Note ${source.index}`,
+        ]);
         expect(node.messages.pageInfo).toEqual({ hasNextPage: false, endCursor: node.messages.edges[1].cursor });
         // Created, two messages, and the status change of the first public reply: more than the two asked for.
         expect(node.events.edges.map((e: { node: { sequence: number } }) => e.node.sequence)).toEqual([1, 2]);
@@ -117,7 +145,9 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
       expect(m.statements.filter((sql) => /\bticket_message\b/.test(sql))).toHaveLength(1);
       expect(m.statements.filter((sql) => /\bticket_event\b/.test(sql))).toHaveLength(1);
     }
-    console.log(`SQL statements for a GraphQL page of tickets with requester, assignee, tier, organization, messages, events: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)\n${fifty.statements.map((s, i) => `${i + 1}. ${s.slice(0, 140)}`).join('\n')}`);
+    console.log(
+      `SQL statements for a GraphQL page of tickets with requester, assignee, tier, organization, messages, events: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)\n${fifty.statements.map((s, i) => `${i + 1}. ${s.slice(0, 140)}`).join('\n')}`,
+    );
     expect(fifty.statements.length).toBe(ten.statements.length);
     expect(ten.statements.length).toBeLessThan(10);
   });
@@ -128,8 +158,13 @@ describe('GraphQL tickets page: SQL statements do not grow with the page (e2e)',
     const fifty = await measure(agents[0], 50);
     expect(fifty.res.body.errors).toBeUndefined();
     expect(fifty.res.body.data.tickets.edges).toHaveLength(50);
-    console.log(`SQL statements as an agent of the tier: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)\n${fifty.statements.map((s, i) => `${i + 1}. ${s.slice(0, 200)}`).join('\n')}`);
-    expect({ ten: ten.statements.length, fifty: fifty.statements.length }).toEqual({ ten: ten.statements.length, fifty: ten.statements.length });
+    console.log(
+      `SQL statements as an agent of the tier: ${ten.statements.length} (10 tickets), ${fifty.statements.length} (50 tickets)\n${fifty.statements.map((s, i) => `${i + 1}. ${s.slice(0, 200)}`).join('\n')}`,
+    );
+    expect({ ten: ten.statements.length, fifty: fifty.statements.length }).toEqual({
+      ten: ten.statements.length,
+      fifty: ten.statements.length,
+    });
     expect(ten.statements.length).toBeLessThan(10);
   });
 });

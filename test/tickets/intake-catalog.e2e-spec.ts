@@ -46,10 +46,15 @@ describe('Ticket intake follows tiers, routing rules and SLA policies however th
     );
     try {
       const after = await ticket(t, admin, { requesterId: customer.id, tierId: target.id, priority: 'low' });
-      const [row] = await t.dataSource.query('SELECT "slaPolicyId", "firstResponseDueAt", "createdAt" FROM ticket WHERE id = $1', [after.id]);
+      const [row] = await t.dataSource.query('SELECT "slaPolicyId", "firstResponseDueAt", "createdAt" FROM ticket WHERE id = $1', [
+        after.id,
+      ]);
       expect(row.slaPolicyId).toBe(policyId);
       expect(row.firstResponseDueAt.getTime() - row.createdAt.getTime()).toBe(7 * 60_000);
-      const [clock] = await t.dataSource.query(`SELECT "policyId", "targetMinutes" FROM sla_clock WHERE "ticketId" = $1 AND metric = 'first_response'`, [after.id]);
+      const [clock] = await t.dataSource.query(
+        `SELECT "policyId", "targetMinutes" FROM sla_clock WHERE "ticketId" = $1 AND metric = 'first_response'`,
+        [after.id],
+      );
       expect(clock).toEqual({ policyId, targetMinutes: 7 });
       expect(before.id).not.toBe(after.id);
     } finally {

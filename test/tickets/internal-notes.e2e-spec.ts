@@ -45,12 +45,20 @@ describe('Internal notes never reach customers (e2e)', () => {
 
   /** ticketEvents over graphql-ws: collects what the subscriber receives until disposed. */
   function subscribe(as: Person, variables: { ticketId?: string; after?: string }) {
-    const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { Authorization: as.auth } });
+    const client = createClient({
+      url: `${t.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { Authorization: as.auth },
+    });
     const events: StreamedEvent[] = [];
     const raw: string[] = [];
     const errors: unknown[] = [];
     client.subscribe<{ ticketEvents: StreamedEvent }>(
-      { query: `subscription($ticketId: ID, $after: String) { ticketEvents(ticketId: $ticketId, after: $after) { ${EVENT_FIELDS} } }`, variables },
+      {
+        query: `subscription($ticketId: ID, $after: String) { ticketEvents(ticketId: $ticketId, after: $after) { ${EVENT_FIELDS} } }`,
+        variables,
+      },
       {
         next: (result) => {
           raw.push(JSON.stringify(result));
@@ -67,7 +75,7 @@ describe('Internal notes never reach customers (e2e)', () => {
       errors,
       /** Resolves once an event matching `predicate` arrived (or after `ms`). */
       async until(predicate: (e: StreamedEvent) => boolean, ms = 5000) {
-        for (const started = Date.now(); !events.some(predicate) && errors.length === 0 && Date.now() - started < ms; ) await sleep(25);
+        for (const started = Date.now(); !events.some(predicate) && errors.length === 0 && Date.now() - started < ms;) await sleep(25);
       },
       dispose: () => client.dispose(),
     };
@@ -89,12 +97,21 @@ describe('Internal notes never reach customers (e2e)', () => {
     colleague = await person(t, 'customer', { org });
     const support = await tier(t, admin, TIER_LEVEL, [agent]);
     const { organizationId } = (await request(t.url).get('/v1/me').set('Authorization', customer.auth).expect(200)).body;
-    await request(t.url).patch(`/v1/organizations/${organizationId}`).set('Authorization', admin.auth).send({ shareTickets: true }).expect(200);
+    await request(t.url)
+      .patch(`/v1/organizations/${organizationId}`)
+      .set('Authorization', admin.auth)
+      .send({ shareTickets: true })
+      .expect(200);
 
     marker = `MARKER-${randomUUID()}`;
     noteWithMarker = `${marker} customer runs the legacy firmware; do not promise a fix`;
     noteWithWords = `Internal: the ${noteWords} workaround applies here`;
-    tk = await ticket(t, agent, { requesterId: customer.id, tierId: support.id, subject: 'Printer shows error 42', description: 'The office printer stopped' }) as unknown as typeof tk;
+    tk = (await ticket(t, agent, {
+      requesterId: customer.id,
+      tierId: support.id,
+      subject: 'Printer shows error 42',
+      description: 'The office printer stopped',
+    })) as unknown as typeof tk;
 
     // Subscribed before the notes are written: the live path, not only the replay, is checked below.
     const liveCustomer = subscribe(customer, { ticketId: tk.id, after: '0' });
@@ -103,21 +120,44 @@ describe('Internal notes never reach customers (e2e)', () => {
     await liveAgent.until((e) => e.type === 'ticket.created');
     live = { customer: liveCustomer, agent: liveAgent };
 
-    await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', customer.auth).send({ body: 'It still prints nothing' }).expect(201);
-    await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', agent.auth).send({ body: 'Could you restart it?' }).expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${tk.id}/messages`)
+      .set('Authorization', customer.auth)
+      .send({ body: 'It still prints nothing' })
+      .expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${tk.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ body: 'Could you restart it?' })
+      .expect(201);
     const notes = [
-      (await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', agent.auth).send({ body: noteWithMarker, visibility: 'internal' }).expect(201)).body,
       (
-        await gql(t, agent, 'mutation($id: ID!, $body: String!) { addTicketMessage(ticketId: $id, input: { body: $body, visibility: internal }) { id visibility } }', {
-          id: tk.id,
-          body: noteWithWords,
-        })
+        await request(t.url)
+          .post(`/v1/tickets/${tk.id}/messages`)
+          .set('Authorization', agent.auth)
+          .send({ body: noteWithMarker, visibility: 'internal' })
+          .expect(201)
+      ).body,
+      (
+        await gql(
+          t,
+          agent,
+          'mutation($id: ID!, $body: String!) { addTicketMessage(ticketId: $id, input: { body: $body, visibility: internal }) { id visibility } }',
+          {
+            id: tk.id,
+            body: noteWithWords,
+          },
+        )
       ).body.data.addTicketMessage,
     ];
     noteIds = notes.map((n: { id: string }) => n.id);
     expect(notes.map((n: { visibility: string }) => n.visibility)).toEqual(['internal', 'internal']);
     // One more public reply after the notes, so the streams have something to deliver past them.
-    await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', agent.auth).send({ body: 'Thanks, we are on it' }).expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${tk.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ body: 'Thanks, we are on it' })
+      .expect(201);
 
     await liveAgent.until((e) => e.type === 'ticket.message_added' && e.after?.body === 'Thanks, we are on it');
     await liveCustomer.until((e) => e.type === 'ticket.message_added' && e.after?.body === 'Thanks, we are on it');
@@ -143,7 +183,12 @@ describe('Internal notes never reach customers (e2e)', () => {
 
   /** Every output a customer can reach about the ticket, by name. */
   async function customerOutputs(as: Person): Promise<Record<string, { status: number; text: string; body: unknown }>> {
-    const byQ = (q: string) => gqlText(as, `query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id subject description messages { edges { node { id body visibility } } } } } } }`, { q });
+    const byQ = (q: string) =>
+      gqlText(
+        as,
+        `query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id subject description messages { edges { node { id body visibility } } } } } } }`,
+        { q },
+      );
     return {
       'GET /v1/tickets/:id': await restText(as, `/v1/tickets/${tk.id}`),
       'GET /v1/tickets': await restText(as, '/v1/tickets', { limit: 100 }),
@@ -151,8 +196,16 @@ describe('Internal notes never reach customers (e2e)', () => {
       'GET /v1/tickets?q=<note words>': await restText(as, '/v1/tickets', { q: noteWords, limit: 100 }),
       'GET /v1/tickets/:id/messages': await restText(as, `/v1/tickets/${tk.id}/messages`, { limit: 100 }),
       'GET /v1/tickets/:id/events': await restText(as, `/v1/tickets/${tk.id}/events`),
-      'Query.ticket': await gqlText(as, `query($id: ID!) { ticket(id: $id) { ${TICKET_FIELDS} requester { id name } organization { id } messages(first: 100) { edges { node { id body visibility authorId } } } } }`, { id: tk.id }),
-      'Query.ticket { events }': await gqlText(as, `query($id: ID!) { ticket(id: $id) { id events(first: 100) { edges { node { type after } } } } }`, { id: tk.id }),
+      'Query.ticket': await gqlText(
+        as,
+        `query($id: ID!) { ticket(id: $id) { ${TICKET_FIELDS} requester { id name } organization { id } messages(first: 100) { edges { node { id body visibility authorId } } } } }`,
+        { id: tk.id },
+      ),
+      'Query.ticket { events }': await gqlText(
+        as,
+        `query($id: ID!) { ticket(id: $id) { id events(first: 100) { edges { node { type after } } } } }`,
+        { id: tk.id },
+      ),
       'Query.tickets': await byQ(null as unknown as string),
       'Query.tickets(q: <marker>)': await byQ(marker),
       'Query.tickets(q: <note words>)': await byQ(noteWords),
@@ -179,7 +232,9 @@ describe('Internal notes never reach customers (e2e)', () => {
     expect(outputs['GET /v1/tickets/:id'].status).toBe(200);
     expect(ids(outputs['GET /v1/tickets'].body)).toContain(tk.id);
     expect(outputs['GET /v1/tickets/:id/events'].status).toBe(403);
-    expect((outputs['Query.ticket { events }'].body as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((outputs['Query.ticket { events }'].body as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
     expect(ids(outputs['Query.tickets'].body)).toContain(tk.id);
 
     // Search does not find the ticket by internal-note text, for REST and GraphQL alike.
@@ -194,7 +249,9 @@ describe('Internal notes never reach customers (e2e)', () => {
     const messages = (outputs['GET /v1/tickets/:id/messages'].body as { data: { visibility: string }[] }).data;
     expect(messages).toHaveLength(3);
     expect(messages.every((m) => m.visibility === 'public')).toBe(true);
-    const graphMessages = (outputs['Query.ticket'].body as { data: { ticket: { messages: { edges: { node: { visibility: string } }[] } } } }).data.ticket.messages.edges.map((e) => e.node);
+    const graphMessages = (
+      outputs['Query.ticket'].body as { data: { ticket: { messages: { edges: { node: { visibility: string } }[] } } } }
+    ).data.ticket.messages.edges.map((e) => e.node);
     expect(graphMessages).toHaveLength(3);
     expect(graphMessages.every((m) => m.visibility === 'public')).toBe(true);
   });
@@ -202,14 +259,21 @@ describe('Internal notes never reach customers (e2e)', () => {
   it('an agent in the tier sees the notes and finds the ticket by their text', async () => {
     const messages = (await request(t.url).get(`/v1/tickets/${tk.id}/messages`).set('Authorization', agent.auth).expect(200)).body.data;
     expect(messages).toHaveLength(5);
-    expect(messages.filter((m: { visibility: string }) => m.visibility === 'internal').map((m: { body: string }) => m.body)).toEqual([noteWithMarker, noteWithWords]);
+    expect(messages.filter((m: { visibility: string }) => m.visibility === 'internal').map((m: { body: string }) => m.body)).toEqual([
+      noteWithMarker,
+      noteWithWords,
+    ]);
     for (const q of [marker, noteWords]) {
-      const rest = (await request(t.url).get('/v1/tickets').query({ q, limit: 100 }).set('Authorization', agent.auth).expect(200)).body.data;
+      const rest = (await request(t.url).get('/v1/tickets').query({ q, limit: 100 }).set('Authorization', agent.auth).expect(200)).body
+        .data;
       expect({ q, found: rest.map((x: { id: string }) => x.id).includes(tk.id) }).toEqual({ q, found: true });
-      const graph = (await gql(t, agent, 'query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id } } } }', { q })).body.data.tickets.edges;
+      const graph = (await gql(t, agent, 'query($q: String) { tickets(first: 100, filter: { q: $q }) { edges { node { id } } } }', { q }))
+        .body.data.tickets.edges;
       expect({ q, found: graph.some((e: { node: { id: string } }) => e.node.id === tk.id) }).toEqual({ q, found: true });
     }
-    const graph = (await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages(first: 100) { edges { node { body } } } } }', { id: tk.id })).body.data.ticket.messages.edges;
+    const graph = (
+      await gql(t, agent, 'query($id: ID!) { ticket(id: $id) { messages(first: 100) { edges { node { body } } } } }', { id: tk.id })
+    ).body.data.ticket.messages.edges;
     expect(graph.map((e: { node: { body: string } }) => e.node.body)).toEqual(expect.arrayContaining([noteWithMarker, noteWithWords]));
   });
 
@@ -233,7 +297,10 @@ describe('Internal notes never reach customers (e2e)', () => {
     });
 
     it('replay (after: "0", this ticket): the customer gets the public history without the notes; the agent gets the notes', async () => {
-      const [asCustomer, asAgent] = await Promise.all([collect(customer, { ticketId: tk.id, after: '0' }), collect(agent, { ticketId: tk.id, after: '0' })]);
+      const [asCustomer, asAgent] = await Promise.all([
+        collect(customer, { ticketId: tk.id, after: '0' }),
+        collect(agent, { ticketId: tk.id, after: '0' }),
+      ]);
       expect(asCustomer.errors).toEqual([]);
       expect(asAgent.errors).toEqual([]);
       expect(asAgent.events.filter(isNote)).toHaveLength(2);
@@ -251,7 +318,11 @@ describe('Internal notes never reach customers (e2e)', () => {
 
     it('replay over all tickets (no ticketId, from just before this ticket): no note for the customer or the colleague', async () => {
       const after = String(BigInt(firstCursor) - 1n);
-      const [asCustomer, asColleague, asAgent] = await Promise.all([collect(customer, { after }), collect(colleague, { after }), collect(agent, { after })]);
+      const [asCustomer, asColleague, asAgent] = await Promise.all([
+        collect(customer, { after }),
+        collect(colleague, { after }),
+        collect(agent, { after }),
+      ]);
       for (const stream of [asCustomer, asColleague]) {
         expect(stream.errors).toEqual([]);
         expect(stream.events.some((e) => e.ticketId === tk.id)).toBe(true);

@@ -52,12 +52,18 @@ describe('Ticket event subscriptions (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const newTicket = (requester: Person = customer, tierId = home.id) => ticket(t, admin, { tierId, requesterId: requester.id, subject: `events ${randomUUID()}` });
+  const newTicket = (requester: Person = customer, tierId = home.id) =>
+    ticket(t, admin, { tierId, requesterId: requester.id, subject: `events ${randomUUID()}` });
   /** A change of the ticket (one ticket.updated event) by a staff member, through the given replica. */
   const change = (id: string, as: Person = agent, app: TestApp = t) =>
-    request(app.url).patch(`/v1/tickets/${id}`).set('Authorization', as.auth).send({ tags: [`t${randomUUID().slice(0, 8)}`] }).expect(200);
+    request(app.url)
+      .patch(`/v1/tickets/${id}`)
+      .set('Authorization', as.auth)
+      .send({ tags: [`t${randomUUID().slice(0, 8)}`] })
+      .expect(200);
   const trail = async (id: string) =>
-    (await request(t.url).get(`/v1/tickets/${id}/events`).query({ limit: 100 }).set('Authorization', admin.auth).expect(200)).body.data as (FeedEvent & { id: string })[];
+    (await request(t.url).get(`/v1/tickets/${id}/events`).query({ limit: 100 }).set('Authorization', admin.auth).expect(200)).body
+      .data as (FeedEvent & { id: string })[];
   const lastCursor = async (id: string) => (await trail(id)).at(-1)!.cursor;
 
   /** Appends `count` audit events to a ticket directly in the table (history the subscriber has not seen). */
@@ -73,7 +79,10 @@ describe('Ticket event subscriptions (e2e)', () => {
   it('(a) an unauthenticated subscription gets an error with extensions.code UNAUTHENTICATED, and no events', async () => {
     const anonymous = open(t, null);
     const forged = open(t, 'Bearer not-a-token');
-    await waitFor(() => anonymous.errors.length > 0 && forged.errors.length > 0, () => 'both errors');
+    await waitFor(
+      () => anonymous.errors.length > 0 && forged.errors.length > 0,
+      () => 'both errors',
+    );
     expect(anonymous.codes()).toEqual(['UNAUTHENTICATED']);
     expect(forged.codes()).toEqual(['UNAUTHENTICATED']);
     const x = await newTicket();
@@ -91,12 +100,20 @@ describe('Ticket event subscriptions (e2e)', () => {
     for (let i = 0; i < 5; i++) await change(x.id);
     // Concurrent writers: the row lock orders them, and the feed must keep that order.
     const replies = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => request(t.url).post(`/v1/tickets/${x.id}/messages`).set('Authorization', (i % 3 ? agent : customer).auth).send({ body: `reply ${i}` })),
+      Array.from({ length: 15 }, (_, i) =>
+        request(t.url)
+          .post(`/v1/tickets/${x.id}/messages`)
+          .set('Authorization', (i % 3 ? agent : customer).auth)
+          .send({ body: `reply ${i}` }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 201));
 
     const expected = await trail(x.id);
-    await waitFor(() => feed.of(x.id).length >= expected.length, () => `${expected.length} events of the ticket, got ${feed.of(x.id).length}`);
+    await waitFor(
+      () => feed.of(x.id).length >= expected.length,
+      () => `${expected.length} events of the ticket, got ${feed.of(x.id).length}`,
+    );
     await sleep(200);
     expect(feed.of(x.id)).toEqual(expected.map(({ cursor, sequence, type, ticketId }) => ({ cursor, sequence, type, ticketId })));
     expect(feed.of(x.id)[0]).toMatchObject({ sequence: 1, type: 'ticket.created' });
@@ -109,7 +126,10 @@ describe('Ticket event subscriptions (e2e)', () => {
     const hidden = await newTicket(otherCustomer, elsewhere.id);
     const first = open(t, agent.auth, { after: await lastCursor(x.id) });
     for (let i = 0; i < 3; i++) await change(x.id);
-    await waitFor(() => first.of(x.id).length === 3, () => `3 events, got ${first.of(x.id).length}`);
+    await waitFor(
+      () => first.of(x.id).length === 3,
+      () => `3 events, got ${first.of(x.id).length}`,
+    );
     const seen = [...first.events];
     const resumeFrom = seen.at(-1)!.cursor;
     await first.dispose();
@@ -120,9 +140,15 @@ describe('Ticket event subscriptions (e2e)', () => {
       await change(hidden.id, admin);
     }
     const resumed = open(t, agent.auth, { after: resumeFrom });
-    await waitFor(() => resumed.of(x.id).length === 5, () => `the 5 missed events, got ${resumed.of(x.id).length}`);
+    await waitFor(
+      () => resumed.of(x.id).length === 5,
+      () => `the 5 missed events, got ${resumed.of(x.id).length}`,
+    );
     for (let i = 0; i < 2; i++) await change(x.id);
-    await waitFor(() => resumed.of(x.id).length === 7, () => `7 events, got ${resumed.of(x.id).length}`);
+    await waitFor(
+      () => resumed.of(x.id).length === 7,
+      () => `7 events, got ${resumed.of(x.id).length}`,
+    );
     await sleep(200);
 
     expect(resumed.events).toEqual(resumed.of(x.id));
@@ -141,8 +167,15 @@ describe('Ticket event subscriptions (e2e)', () => {
     await change(x.id);
 
     const resumed = open(t, agent.auth, { after: resumeFrom });
-    await waitFor(() => resumed.of(x.id).length === 2, () => `the 2 missed events, got ${resumed.of(x.id).length}`, 15_000);
-    expect(resumed.events.map((e) => [e.ticketId, e.sequence])).toEqual([[x.id, 2], [x.id, 3]]);
+    await waitFor(
+      () => resumed.of(x.id).length === 2,
+      () => `the 2 missed events, got ${resumed.of(x.id).length}`,
+      15_000,
+    );
+    expect(resumed.events.map((e) => [e.ticketId, e.sequence])).toEqual([
+      [x.id, 2],
+      [x.id, 3],
+    ]);
   });
 
   it('(c) events committed while the backlog is being replayed are neither lost nor repeated', async () => {
@@ -151,10 +184,17 @@ describe('Ticket event subscriptions (e2e)', () => {
     await appendHistory(x.id, 500);
     const resumed = open(t, agent.auth, { ticketId: x.id, after: resumeFrom });
     // The replay has started: changes now commit while it is still going.
-    await waitFor(() => resumed.events.length > 0, () => 'the replay to start');
+    await waitFor(
+      () => resumed.events.length > 0,
+      () => 'the replay to start',
+    );
     for (let i = 0; i < 5; i++) await change(x.id);
 
-    await waitFor(() => resumed.events.length >= 505, () => `505 events, got ${resumed.events.length}`, 15_000);
+    await waitFor(
+      () => resumed.events.length >= 505,
+      () => `505 events, got ${resumed.events.length}`,
+      15_000,
+    );
     await sleep(200);
     expect(resumed.events).toHaveLength(505);
     expect(resumed.events[0].sequence).toBe(2);
@@ -169,15 +209,24 @@ describe('Ticket event subscriptions (e2e)', () => {
     await change(x.id);
     await change(y.id);
     await change(x.id);
-    await waitFor(() => feed.events.length >= 2, () => `2 events of X, got ${feed.events.length}`);
+    await waitFor(
+      () => feed.events.length >= 2,
+      () => `2 events of X, got ${feed.events.length}`,
+    );
     await sleep(200);
-    expect(feed.events.map((e) => [e.ticketId, e.sequence])).toEqual([[x.id, 2], [x.id, 3]]);
+    expect(feed.events.map((e) => [e.ticketId, e.sequence])).toEqual([
+      [x.id, 2],
+      [x.id, 3],
+    ]);
 
     const foreign = await newTicket(otherCustomer, elsewhere.id);
     const agentOutside = open(t, agent.auth, { ticketId: foreign.id });
     const customerOutside = open(t, customer.auth, { ticketId: foreign.id });
     const badCursor = open(t, agent.auth, { ticketId: x.id, after: 'not-a-cursor' });
-    await waitFor(() => [agentOutside, customerOutside, badCursor].every((f) => f.errors.length > 0), () => 'three errors');
+    await waitFor(
+      () => [agentOutside, customerOutside, badCursor].every((f) => f.errors.length > 0),
+      () => 'three errors',
+    );
     expect(agentOutside.codes()).toEqual(['NOT_FOUND']);
     expect(customerOutside.codes()).toEqual(['NOT_FOUND']);
     expect(badCursor.codes()).toEqual(['VALIDATION_FAILED']);
@@ -192,16 +241,30 @@ describe('Ticket event subscriptions (e2e)', () => {
 
     const theirs = await newTicket(otherCustomer);
     await change(theirs.id);
-    await request(t.url).post(`/v1/tickets/${mine.id}/messages`).set('Authorization', agent.auth).send({ body: 'internal hint', visibility: 'internal' }).expect(201);
-    await request(t.url).post(`/v1/tickets/${mine.id}/messages`).set('Authorization', agent.auth).send({ body: 'public answer' }).expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${mine.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ body: 'internal hint', visibility: 'internal' })
+      .expect(201);
+    await request(t.url)
+      .post(`/v1/tickets/${mine.id}/messages`)
+      .set('Authorization', agent.auth)
+      .send({ body: 'public answer' })
+      .expect(201);
     const all = await trail(mine.id);
     const [internalNote, publicReply] = all.filter((e) => e.type === 'ticket.message_added');
     const statusChange = all.at(-1)!;
     expect(statusChange.type).toBe('ticket.status_changed');
 
     // The agent's feed is the control: once it has everything, so has the customer's (same replica, same order).
-    await waitFor(() => agentFeed.events.some((e) => e.cursor === statusChange.cursor), () => 'the agent to see the status change');
-    await waitFor(() => customerFeed.events.some((e) => e.cursor === statusChange.cursor), () => 'the customer to see the status change');
+    await waitFor(
+      () => agentFeed.events.some((e) => e.cursor === statusChange.cursor),
+      () => 'the agent to see the status change',
+    );
+    await waitFor(
+      () => customerFeed.events.some((e) => e.cursor === statusChange.cursor),
+      () => 'the customer to see the status change',
+    );
     await sleep(200);
     expect(agentFeed.events.map((e) => e.cursor)).toEqual(expect.arrayContaining([internalNote.cursor, publicReply.cursor]));
     expect(agentFeed.of(theirs.id).map((e) => e.type)).toEqual(['ticket.created', 'ticket.updated']);
@@ -226,14 +289,26 @@ describe('Ticket event subscriptions (e2e)', () => {
         [x.id],
       );
       const [outbox] = await em.query(`INSERT INTO outbox ("eventId") VALUES ($1) RETURNING id`, [event.id]);
-      return [{ eventId: event.id as string, position: event.position as string, sequence: event.sequence as number, outboxId: outbox.id as string }];
+      return [
+        {
+          eventId: event.id as string,
+          position: event.position as string,
+          sequence: event.sequence as number,
+          outboxId: outbox.id as string,
+        },
+      ];
     });
 
-    await waitFor(() => feed.events.some((e) => e.cursor === position), () => `the recovered event ${eventId}`);
+    await waitFor(
+      () => feed.events.some((e) => e.cursor === position),
+      () => `the recovered event ${eventId}`,
+    );
     const [row] = await t.dataSource.query(`SELECT "publishedAt" FROM outbox WHERE id = $1`, [outboxId]);
     expect(row.publishedAt).not.toBeNull();
     await sleep(300);
-    expect(feed.events.filter((e) => e.cursor === position)).toEqual([{ cursor: position, sequence, type: 'ticket.updated', ticketId: x.id }]);
+    expect(feed.events.filter((e) => e.cursor === position)).toEqual([
+      { cursor: position, sequence, type: 'ticket.updated', ticketId: x.id },
+    ]);
     expectContiguous(feed.of(x.id));
   });
 
@@ -269,13 +344,23 @@ describe('Ticket event subscriptions (e2e)', () => {
     const x = await newTicket();
     const cursor = await lastCursor(x.id);
     const before = liveListeners(t);
-    const group = [open(t, agent.auth, { after: cursor }), open(t, agent.auth, { ticketId: x.id, after: cursor }), open(t, customer.auth, { after: cursor })];
+    const group = [
+      open(t, agent.auth, { after: cursor }),
+      open(t, agent.auth, { ticketId: x.id, after: cursor }),
+      open(t, customer.auth, { after: cursor }),
+    ];
     await change(x.id);
-    await waitFor(() => group.every((f) => f.events.length === 1), () => 'every feed to get the change');
+    await waitFor(
+      () => group.every((f) => f.events.length === 1),
+      () => 'every feed to get the change',
+    );
     expect(liveListeners(t)).toBe(before + 3);
 
     await Promise.all(group.map((f) => f.dispose()));
-    await waitFor(() => liveListeners(t) === before, () => `listeners back to ${before}, now ${liveListeners(t)}`);
+    await waitFor(
+      () => liveListeners(t) === before,
+      () => `listeners back to ${before}, now ${liveListeners(t)}`,
+    );
   });
 
   it('closing a replica with subscribers connected completes promptly and ends their subscriptions', async () => {
@@ -286,11 +371,20 @@ describe('Ticket event subscriptions (e2e)', () => {
       const mine = await tier(extra, await person(extra, 'admin'), 1, [reader]);
       const x = await ticket(extra, reader, { tierId: mine.id });
       const feed = open(extra, reader.auth);
-      await untilLive([feed], () => request(extra.url).patch(`/v1/tickets/${x.id}`).set('Authorization', reader.auth).send({ tags: [randomUUID().slice(0, 8)] }).expect(200));
+      await untilLive([feed], () =>
+        request(extra.url)
+          .patch(`/v1/tickets/${x.id}`)
+          .set('Authorization', reader.auth)
+          .send({ tags: [randomUUID().slice(0, 8)] })
+          .expect(200),
+      );
       const started = Date.now();
       await (closing = extra.close());
       expect(Date.now() - started).toBeLessThan(WAIT_MS);
-      await waitFor(() => feed.completed || feed.errors.length > 0, () => 'the subscription to end');
+      await waitFor(
+        () => feed.completed || feed.errors.length > 0,
+        () => 'the subscription to end',
+      );
     } finally {
       if (!closing) await extra.close();
     }
@@ -313,7 +407,10 @@ describe('Ticket event subscriptions (e2e)', () => {
       const x = await newTicket();
       for (let i = 0; i < 5; i++) await change(x.id, agent, t);
       const expected = await trail(x.id);
-      await waitFor(() => feed.of(x.id).length >= expected.length, () => `${expected.length} events on B, got ${feed.of(x.id).length}`);
+      await waitFor(
+        () => feed.of(x.id).length >= expected.length,
+        () => `${expected.length} events on B, got ${feed.of(x.id).length}`,
+      );
       await sleep(500);
       expect(feed.of(x.id)).toEqual(expected.map(({ cursor, sequence, type, ticketId }) => ({ cursor, sequence, type, ticketId })));
     });
@@ -330,7 +427,10 @@ describe('Ticket event subscriptions (e2e)', () => {
         // PostgreSQL unreachable for a moment (restart, failover): B's first attempts to LISTEN again fail.
         config.database = { ...database, url: 'postgres://postgres@127.0.0.1:1/unreachable' };
         await t.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
-        await waitFor(() => notifier.client === null, () => 'B to notice the lost connection');
+        await waitFor(
+          () => notifier.client === null,
+          () => 'B to notice the lost connection',
+        );
         await sleep(2500);
         expect(notifier.client).toBeNull();
       } finally {
@@ -376,7 +476,10 @@ describe('Ticket event subscriptions (e2e)', () => {
         const [next] = (await trail(x.id)).slice(-1);
         await sleep(500);
         gates.forEach((open) => open());
-        await waitFor(() => [held!.cursor, next.cursor].every((c) => feed.events.some((e) => e.cursor === c)), () => 'both changes on B');
+        await waitFor(
+          () => [held!.cursor, next.cursor].every((c) => feed.events.some((e) => e.cursor === c)),
+          () => 'both changes on B',
+        );
         await sleep(300);
         expectContiguous(feed.events);
         expect(feed.events.slice(-2).map((e) => e.cursor)).toEqual([held!.cursor, next.cursor]);

@@ -65,7 +65,12 @@ describe('Ticket visibility over every route (e2e)', () => {
 
   /** A's ticket, created by staff in the "inside" tier (explicit tierId: the database may be shared). */
   const freshTicket = async (extra: Record<string, unknown> = {}): Promise<TicketRef> => {
-    const created = await ticket(t, admin, { requesterId: customerA.id, tierId: inside.id, subject: `Visibility ${randomUUID()}`, ...extra });
+    const created = await ticket(t, admin, {
+      requesterId: customerA.id,
+      tierId: inside.id,
+      subject: `Visibility ${randomUUID()}`,
+      ...extra,
+    });
     expect(created).toMatchObject({ tierId: inside.id, requesterId: customerA.id, organizationId: orgX, status: 'new' });
     return created as unknown as TicketRef;
   };
@@ -76,7 +81,10 @@ describe('Ticket visibility over every route (e2e)', () => {
   async function restListed(as: Person, tk: TicketRef): Promise<Outcome> {
     let cursor: string | undefined;
     do {
-      const res = await request(t.url).get('/v1/tickets').query({ createdAfter: tk.createdAt, limit: 100, ...(cursor ? { cursor } : {}) }).set('Authorization', as.auth);
+      const res = await request(t.url)
+        .get('/v1/tickets')
+        .query({ createdAfter: tk.createdAt, limit: 100, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', as.auth);
       if (res.status !== 200) return rest(res);
       if (res.body.data.some((x: { id: string }) => x.id === tk.id)) return 'listed';
       cursor = res.body.nextCursor ?? undefined;
@@ -87,10 +95,15 @@ describe('Ticket visibility over every route (e2e)', () => {
   async function graphqlListed(as: Person, tk: TicketRef): Promise<Outcome> {
     let after: string | null = null;
     for (;;) {
-      const res = await gql(t, as, 'query($f: TicketFilter, $after: String) { tickets(first: 100, after: $after, filter: $f) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', {
-        f: { createdAfter: tk.createdAt },
-        after,
-      });
+      const res = await gql(
+        t,
+        as,
+        'query($f: TicketFilter, $after: String) { tickets(first: 100, after: $after, filter: $f) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+        {
+          f: { createdAfter: tk.createdAt },
+          after,
+        },
+      );
       if (res.body.errors?.length) return graphql(res, 'tickets');
       const { edges, pageInfo } = res.body.data.tickets;
       if (edges.some((e: { node: { id: string } }) => e.node.id === tk.id)) return 'listed';
@@ -101,7 +114,12 @@ describe('Ticket visibility over every route (e2e)', () => {
 
   /** `ticketEvents(ticketId, after: "0")` over graphql-ws: `streams` once the ticket's replayed events arrive, else the error code. */
   async function subscription(as: Person, tk: TicketRef): Promise<Outcome> {
-    const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { Authorization: as.auth } });
+    const client = createClient({
+      url: `${t.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { Authorization: as.auth },
+    });
     try {
       return await new Promise<Outcome>((resolve) => {
         const timer = setTimeout(() => resolve('silent'), 3000);
@@ -112,8 +130,20 @@ describe('Ticket visibility over every route (e2e)', () => {
         client.subscribe<{ ticketEvents: { ticketId: string } }>(
           { query: 'subscription($id: ID) { ticketEvents(ticketId: $id, after: "0") { ticketId type } }', variables: { id: tk.id } },
           {
-            next: (r) => done(r.errors?.length ? r.errors.map((e) => e.extensions?.code).join(',') : r.data?.ticketEvents.ticketId === tk.id ? 'streams' : 'foreign event'),
-            error: (e) => done(Array.isArray(e) ? e.map((x: { extensions?: { code?: string } }) => x.extensions?.code).join(',') : `socket error ${String((e as { code?: number }).code ?? e)}`),
+            next: (r) =>
+              done(
+                r.errors?.length
+                  ? r.errors.map((e) => e.extensions?.code).join(',')
+                  : r.data?.ticketEvents.ticketId === tk.id
+                    ? 'streams'
+                    : 'foreign event',
+              ),
+            error: (e) =>
+              done(
+                Array.isArray(e)
+                  ? e.map((x: { extensions?: { code?: string } }) => x.extensions?.code).join(',')
+                  : `socket error ${String((e as { code?: number }).code ?? e)}`,
+              ),
             complete: () => done('completed'),
           },
         );
@@ -128,16 +158,28 @@ describe('Ticket visibility over every route (e2e)', () => {
   const probes: Record<string, (as: Person, tk: TicketRef) => Promise<Outcome>> = {
     // reads
     'GET /v1/tickets/:id': async (as, tk) => rest(await request(t.url).get(`/v1/tickets/${tk.id}`).set('Authorization', as.auth)),
-    'GET /v1/tickets/:id/messages': async (as, tk) => rest(await request(t.url).get(`/v1/tickets/${tk.id}/messages`).set('Authorization', as.auth)),
-    'GET /v1/tickets/:id/events': async (as, tk) => rest(await request(t.url).get(`/v1/tickets/${tk.id}/events`).set('Authorization', as.auth)),
+    'GET /v1/tickets/:id/messages': async (as, tk) =>
+      rest(await request(t.url).get(`/v1/tickets/${tk.id}/messages`).set('Authorization', as.auth)),
+    'GET /v1/tickets/:id/events': async (as, tk) =>
+      rest(await request(t.url).get(`/v1/tickets/${tk.id}/events`).set('Authorization', as.auth)),
     'GET /v1/tickets': restListed,
-    'Query.ticket': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id subject messages { edges { node { id } } } } }', { id: tk.id }), 'ticket'),
-    'Query.ticket { events }': async (as, tk) => graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id events { edges { node { type } } } } }', { id: tk.id }), 'ticket'),
+    'Query.ticket': async (as, tk) =>
+      graphql(
+        await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id subject messages { edges { node { id } } } } }', { id: tk.id }),
+        'ticket',
+      ),
+    'Query.ticket { events }': async (as, tk) =>
+      graphql(await gql(t, as, 'query($id: ID!) { ticket(id: $id) { id events { edges { node { type } } } } }', { id: tk.id }), 'ticket'),
     'Query.tickets': graphqlListed,
     'Subscription.ticketEvents': subscription,
     // writes: what the role may change (customers: subject while new; staff: priority)
     'PATCH /v1/tickets/:id': async (as, tk) =>
-      rest(await request(t.url).patch(`/v1/tickets/${tk.id}`).set('Authorization', as.auth).send(staff(as) ? { priority: 'high' } : { subject: `Edited by ${as.sub}` })),
+      rest(
+        await request(t.url)
+          .patch(`/v1/tickets/${tk.id}`)
+          .set('Authorization', as.auth)
+          .send(staff(as) ? { priority: 'high' } : { subject: `Edited by ${as.sub}` }),
+      ),
     'Mutation.updateTicket': async (as, tk) =>
       graphql(
         await gql(t, as, 'mutation($id: ID!, $input: UpdateTicketInput!) { updateTicket(id: $id, input: $input) { id } }', {
@@ -146,17 +188,43 @@ describe('Ticket visibility over every route (e2e)', () => {
         }),
         'updateTicket',
       ),
-    'POST /v1/tickets/:id/messages': async (as, tk) => rest(await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', as.auth).send({ body: `Reply from ${as.sub}` })),
+    'POST /v1/tickets/:id/messages': async (as, tk) =>
+      rest(
+        await request(t.url)
+          .post(`/v1/tickets/${tk.id}/messages`)
+          .set('Authorization', as.auth)
+          .send({ body: `Reply from ${as.sub}` }),
+      ),
     'Mutation.addTicketMessage': async (as, tk) =>
-      graphql(await gql(t, as, 'mutation($id: ID!) { addTicketMessage(ticketId: $id, input: { body: "GraphQL reply" }) { id } }', { id: tk.id }), 'addTicketMessage'),
+      graphql(
+        await gql(t, as, 'mutation($id: ID!) { addTicketMessage(ticketId: $id, input: { body: "GraphQL reply" }) { id } }', { id: tk.id }),
+        'addTicketMessage',
+      ),
     // writes only staff may make: a customer gets 403 on a ticket it sees, 404 on one it does not
     'POST /v1/tickets/:id/messages (internal)': async (as, tk) =>
-      rest(await request(t.url).post(`/v1/tickets/${tk.id}/messages`).set('Authorization', as.auth).send({ body: 'Internal note', visibility: 'internal' })),
+      rest(
+        await request(t.url)
+          .post(`/v1/tickets/${tk.id}/messages`)
+          .set('Authorization', as.auth)
+          .send({ body: 'Internal note', visibility: 'internal' }),
+      ),
     'Mutation.addTicketMessage (internal)': async (as, tk) =>
-      graphql(await gql(t, as, 'mutation($id: ID!) { addTicketMessage(ticketId: $id, input: { body: "Internal note", visibility: internal }) { id } }', { id: tk.id }), 'addTicketMessage'),
-    'PATCH /v1/tickets/:id (status)': async (as, tk) => rest(await request(t.url).patch(`/v1/tickets/${tk.id}`).set('Authorization', as.auth).send({ status: 'pending' })),
+      graphql(
+        await gql(
+          t,
+          as,
+          'mutation($id: ID!) { addTicketMessage(ticketId: $id, input: { body: "Internal note", visibility: internal }) { id } }',
+          { id: tk.id },
+        ),
+        'addTicketMessage',
+      ),
+    'PATCH /v1/tickets/:id (status)': async (as, tk) =>
+      rest(await request(t.url).patch(`/v1/tickets/${tk.id}`).set('Authorization', as.auth).send({ status: 'pending' })),
     'Mutation.updateTicket (status)': async (as, tk) =>
-      graphql(await gql(t, as, 'mutation($id: ID!) { updateTicket(id: $id, input: { status: on_hold }) { id } }', { id: tk.id }), 'updateTicket'),
+      graphql(
+        await gql(t, as, 'mutation($id: ID!) { updateTicket(id: $id, input: { status: on_hold }) { id } }', { id: tk.id }),
+        'updateTicket',
+      ),
   };
 
   // ---- the expectations ------------------------------------------------------------------------------------------
@@ -222,7 +290,13 @@ describe('Ticket visibility over every route (e2e)', () => {
     { who: "customer C, A's organization, shareTickets on", as: () => customerC, share: true, expected: SEEN_BY_CUSTOMER },
     { who: "agent in the ticket's tier", as: () => agentInside, share: false, expected: SEEN_BY_STAFF },
     { who: 'agent outside the tier', as: () => agentOutside, share: false, expected: HIDDEN },
-    { who: 'agent outside the tier, assigned to the ticket', as: () => agentAssigned, share: false, ticket: () => ({ assigneeId: agentAssigned.id }), expected: SEEN_BY_STAFF },
+    {
+      who: 'agent outside the tier, assigned to the ticket',
+      as: () => agentAssigned,
+      share: false,
+      ticket: () => ({ assigneeId: agentAssigned.id }),
+      expected: SEEN_BY_STAFF,
+    },
     { who: 'admin (in no tier)', as: () => admin, share: false, expected: SEEN_BY_STAFF },
   ];
 
@@ -239,7 +313,8 @@ describe('Ticket visibility over every route (e2e)', () => {
     const tk = await freshTicket();
     const before = (await request(t.url).get(`/v1/tickets/${tk.id}`).set('Authorization', admin.auth).expect(200)).body;
     for (const as of [customerB, customerC, agentOutside]) {
-      for (const name of Object.keys(probes).filter((n) => /PATCH|POST|Mutation/.test(n))) expect(`${name}: ${await probes[name](as, tk)}`).toBe(`${name}: ${HIDDEN[name]}`);
+      for (const name of Object.keys(probes).filter((n) => /PATCH|POST|Mutation/.test(n)))
+        expect(`${name}: ${await probes[name](as, tk)}`).toBe(`${name}: ${HIDDEN[name]}`);
     }
     const after = (await request(t.url).get(`/v1/tickets/${tk.id}`).set('Authorization', admin.auth).expect(200)).body;
     expect(after).toEqual(before);
@@ -271,11 +346,19 @@ describe('Ticket visibility over every route (e2e)', () => {
   it('filters cannot widen the scope: an outside agent asking for the tier, requester or assignee still gets nothing', async () => {
     const tk = await freshTicket({ assigneeId: agentInside.id });
     for (const query of [{ tierId: inside.id }, { requesterId: customerA.id }, { assigneeId: agentInside.id }]) {
-      const res = await request(t.url).get('/v1/tickets').query({ ...query, limit: 100 }).set('Authorization', agentOutside.auth).expect(200);
+      const res = await request(t.url)
+        .get('/v1/tickets')
+        .query({ ...query, limit: 100 })
+        .set('Authorization', agentOutside.auth)
+        .expect(200);
       expect(res.body.data.map((x: { id: string }) => x.id)).not.toContain(tk.id);
       expect(res.body.data).toEqual([]);
     }
-    const res = await request(t.url).get('/v1/tickets').query({ requesterId: customerA.id, limit: 100 }).set('Authorization', customerB.auth).expect(200);
+    const res = await request(t.url)
+      .get('/v1/tickets')
+      .query({ requesterId: customerA.id, limit: 100 })
+      .set('Authorization', customerB.auth)
+      .expect(200);
     expect(res.body.data).toEqual([]);
   });
 });

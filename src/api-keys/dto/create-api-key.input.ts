@@ -10,7 +10,9 @@ export class CreateApiKeyInput {
   /** What the key is for, e.g. "nightly export". */
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'nightly export' })
   @Field(() => String)
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
   @ApiProperty({ enum: API_KEY_ROLES, enumName: 'ApiKeyRole' })
@@ -21,6 +23,8 @@ export class CreateApiKeyInput {
   /** After this instant the key is refused. */
   @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 30 })
   @Field(() => GraphQLISODateTime, { nullable: true })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   expiresAt?: Date;
 }

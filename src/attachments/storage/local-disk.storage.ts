@@ -5,7 +5,15 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AttachmentNotFoundError } from './attachment-not-found.error.js';
-import { AttachmentStorage, LIST_PAGE_SIZE, assertByteRange, assertStorageKey, isGeneratedKey, type ByteRange, type StoredObject } from './attachment-storage.js';
+import {
+  AttachmentStorage,
+  LIST_PAGE_SIZE,
+  assertByteRange,
+  assertStorageKey,
+  isGeneratedKey,
+  type ByteRange,
+  type StoredObject,
+} from './attachment-storage.js';
 
 const SHARD = /^[0-9a-f]{2}$/;
 const PART = /\.part-[0-9a-f]+$/;
@@ -98,7 +106,10 @@ export class LocalDiskStorage extends AttachmentStorage {
   }
 
   private async writtenAt(path: string): Promise<Date | null> {
-    return stat(path).then((s) => s.mtime, () => null); // gone meanwhile (renamed or deleted): nothing to judge
+    return stat(path).then(
+      (s) => s.mtime,
+      () => null,
+    ); // gone meanwhile (renamed or deleted): nothing to judge
   }
 
   private pathOf(key: string): string {

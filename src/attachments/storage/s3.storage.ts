@@ -4,7 +4,16 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { S3StorageConfig } from '../../config/app-config.js';
 import { AttachmentNotFoundError } from './attachment-not-found.error.js';
-import { AttachmentStorage, LIST_PAGE_SIZE, assertByteRange, assertStorageKey, isGeneratedKey, type ByteRange, type PutOptions, type StoredObject } from './attachment-storage.js';
+import {
+  AttachmentStorage,
+  LIST_PAGE_SIZE,
+  assertByteRange,
+  assertStorageKey,
+  isGeneratedKey,
+  type ByteRange,
+  type PutOptions,
+  type StoredObject,
+} from './attachment-storage.js';
 
 // Upload buffers at most about (QUEUE_SIZE + 1) parts at a time, whatever the attachment size.
 const PART_SIZE = 5 * 1024 * 1024; // the S3 minimum: parts stay small and memory low
@@ -15,7 +24,10 @@ export class S3Storage extends AttachmentStorage implements OnApplicationShutdow
   readonly name = 's3' as const;
   private readonly logger = new Logger('AttachmentStorage');
 
-  constructor(private readonly client: S3Client, private readonly bucket: string) {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {
     super();
   }
 
@@ -47,7 +59,9 @@ export class S3Storage extends AttachmentStorage implements OnApplicationShutdow
       body.destroy();
       // When the abort itself fails, Upload reports that instead of the cause; keep the cause, log the leftover.
       if (body.errored && body.errored !== error) {
-        this.logger.warn(`Upload of ${key} failed and its multipart upload was not aborted (parts stay until a lifecycle rule removes them): ${String(error)}`);
+        this.logger.warn(
+          `Upload of ${key} failed and its multipart upload was not aborted (parts stay until a lifecycle rule removes them): ${String(error)}`,
+        );
         throw body.errored;
       }
       throw error;
@@ -75,8 +89,12 @@ export class S3Storage extends AttachmentStorage implements OnApplicationShutdow
   async *list(): AsyncIterable<StoredObject[]> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token, MaxKeys: LIST_PAGE_SIZE }));
-      const objects = (page.Contents ?? []).flatMap((o) => (o.Key && o.LastModified && isGeneratedKey(o.Key) ? [{ key: o.Key, writtenAt: o.LastModified }] : []));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token, MaxKeys: LIST_PAGE_SIZE }),
+      );
+      const objects = (page.Contents ?? []).flatMap((o) =>
+        o.Key && o.LastModified && isGeneratedKey(o.Key) ? [{ key: o.Key, writtenAt: o.LastModified }] : [],
+      );
       if (objects.length) yield objects;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -38,9 +38,18 @@ export const HTTP_STATUS_OF: Record<ErrorCode, HttpStatus> = {
 /** The code for a bare HTTP status (framework errors that carry no code of their own). */
 export function errorCodeForStatus(status: number): ErrorCode {
   const byStatus: Partial<Record<number, ErrorCode>> = {
-    400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'NOT_FOUND',
-    409: 'CONFLICT', 412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
-    422: 'VALIDATION_FAILED', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE',
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'NOT_FOUND',
+    409: 'CONFLICT',
+    412: 'PRECONDITION_FAILED',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    422: 'VALIDATION_FAILED',
+    429: 'RATE_LIMITED',
+    503: 'SERVICE_UNAVAILABLE',
   };
   return byStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
 }

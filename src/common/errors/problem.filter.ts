@@ -23,12 +23,16 @@ export class ProblemFilter implements ExceptionFilter {
     const graphql = host.getType<GqlContextType>() === 'graphql';
     if (unexpected) {
       // The request id ties the stack to the request's log line and to what the caller was told (X-Request-Id).
-      const request = graphql ? GqlArgumentsHost.create(host).getContext<{ req?: { id?: string } }>().req : host.switchToHttp().getRequest<FastifyRequest>();
+      const request = graphql
+        ? GqlArgumentsHost.create(host).getContext<{ req?: { id?: string } }>().req
+        : host.switchToHttp().getRequest<FastifyRequest>();
       this.logger.error({ reqId: request?.id, err: error }, 'unexpected error');
     }
     if (graphql) {
       // Subscriptions and resolvers: Apollo turns this into `errors[]`; formatError keeps only our extensions.
-      const answer = new GraphQLError(problem.detail, { extensions: { code: problem.code, status: problem.status, errors: problem.errors } });
+      const answer = new GraphQLError(problem.detail, {
+        extensions: { code: problem.code, status: problem.status, errors: problem.errors },
+      });
       if (unexpected) logged.add(answer);
       return answer;
     }
@@ -36,6 +40,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     if (reply.sent) return;
-    reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url });
+    reply
+      .status(problem.status)
+      .headers(headers)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({ ...problem, instance: request.url });
   }
 }

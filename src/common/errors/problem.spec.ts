@@ -18,7 +18,11 @@ describe('toProblem', () => {
       });
       const { problem, unexpected } = toProblem(error);
       expect(unexpected).toBe(false);
-      expect(problem).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'tierId', message: 'tierId is not an existing tier' }] });
+      expect(problem).toMatchObject({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'tierId', message: 'tierId is not an existing tier' }],
+      });
     });
 
     it('a delete of a row still referred to is 409 CONFLICT naming the referring column', () => {
@@ -37,21 +41,37 @@ describe('toProblem', () => {
     it('PostgreSQL 18 refusing a delete under ON DELETE RESTRICT (23001) is the same 409', () => {
       const error = pgError({
         code: '23001',
-        message: 'update or delete on table "user_account" violates RESTRICT setting of foreign key constraint "fk_ticket_requesterId" on table "ticket"',
+        message:
+          'update or delete on table "user_account" violates RESTRICT setting of foreign key constraint "fk_ticket_requesterId" on table "ticket"',
         detail: 'Key (id)=(0190a0d6-0000-7000-8000-000000000000) is referenced from table "ticket".',
         table: 'ticket',
         constraint: 'fk_ticket_requesterId',
       });
-      expect(toProblem(error)).toMatchObject({ unexpected: false, problem: { status: 409, code: 'CONFLICT', detail: 'Still in use: ticket.requesterId refers to it' } });
+      expect(toProblem(error)).toMatchObject({
+        unexpected: false,
+        problem: { status: 409, code: 'CONFLICT', detail: 'Still in use: ticket.requesterId refers to it' },
+      });
     });
 
     it('names the parent table in words and copes with a constraint outside the naming scheme', () => {
-      const named = toProblem(pgError({
-        code: '23503', message: 'insert or update on table "ticket" violates foreign key constraint "fk_ticket_assigneeId"',
-        detail: 'Key (assigneeId)=(x) is not present in table "user_account".', table: 'ticket', constraint: 'fk_ticket_assigneeId',
-      }));
+      const named = toProblem(
+        pgError({
+          code: '23503',
+          message: 'insert or update on table "ticket" violates foreign key constraint "fk_ticket_assigneeId"',
+          detail: 'Key (assigneeId)=(x) is not present in table "user_account".',
+          table: 'ticket',
+          constraint: 'fk_ticket_assigneeId',
+        }),
+      );
       expect(named.problem.errors).toEqual([{ field: 'assigneeId', message: 'assigneeId is not an existing user account' }]);
-      const unnamed = toProblem(pgError({ code: '23503', message: 'violates foreign key constraint "FK_2703e7d301d0f8f160ac3efdd73"', table: 'user_account', constraint: 'FK_2703e7d301d0f8f160ac3efdd73' }));
+      const unnamed = toProblem(
+        pgError({
+          code: '23503',
+          message: 'violates foreign key constraint "FK_2703e7d301d0f8f160ac3efdd73"',
+          table: 'user_account',
+          constraint: 'FK_2703e7d301d0f8f160ac3efdd73',
+        }),
+      );
       expect(unnamed).toMatchObject({ unexpected: false, problem: { status: 400, code: 'VALIDATION_FAILED', errors: [] } });
     });
   });

@@ -80,7 +80,11 @@ function foreignKeyProblem({ code, message = '', detail = '', table = '', constr
     return problemOf('CONFLICT', field ? `Still in use: ${table}.${field} refers to it` : 'Still in use by other records');
   }
   const parent = /not present in table "([^"]+)"/.exec(detail)?.[1]?.replace(/_/g, ' ') ?? 'record';
-  return problemOf('VALIDATION_FAILED', 'A referenced record does not exist', field ? [{ field, message: `${field} is not an existing ${parent}` }] : []);
+  return problemOf(
+    'VALIDATION_FAILED',
+    'A referenced record does not exist',
+    field ? [{ field, message: `${field} is not an existing ${parent}` }] : [],
+  );
 }
 
 /** Maps anything thrown while serving a request to the problem sent back. One mapping for filters and hooks alike. */
@@ -100,19 +104,22 @@ export function toProblem(error: unknown): ProblemWithHeaders {
     const code = errorCodeForStatus(status);
     const body = error.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-    const detail = status >= 500 ? 'An unexpected error occurred' : Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+    const detail =
+      status >= 500 ? 'An unexpected error occurred' : Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
     return { problem: problemOf(code, detail, [], status), headers: {}, unexpected: status >= 500 };
   }
   if (error instanceof QueryFailedError) {
     const { code, column } = (error.driverError ?? {}) as { code?: string; column?: string };
     if (code === '23505') return { problem: problemOf('CONFLICT', 'The resource already exists'), headers: {}, unexpected: false };
-    if (code === '23503' || code === '23001') return { problem: foreignKeyProblem(error.driverError as PgErrorFields), headers: {}, unexpected: false };
+    if (code === '23503' || code === '23001')
+      return { problem: foreignKeyProblem(error.driverError as PgErrorFields), headers: {}, unexpected: false };
     // Input that slipped past validation (an explicit null, a malformed id in a GraphQL ID): the caller's 400, not a 500.
     if (code === '23502') {
       const errors = column ? [{ field: column, message: `${column} cannot be null` }] : [];
       return { problem: problemOf('VALIDATION_FAILED', 'A required value is missing', errors), headers: {}, unexpected: false };
     }
-    if (code?.startsWith('22')) return { problem: problemOf('VALIDATION_FAILED', 'A value is malformed or out of range'), headers: {}, unexpected: false };
+    if (code?.startsWith('22'))
+      return { problem: problemOf('VALIDATION_FAILED', 'A value is malformed or out of range'), headers: {}, unexpected: false };
   }
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -59,7 +59,9 @@ export function graphqlOptions(config: AppConfig, loaders: LoaderRegistry): Apol
       if (request.extra !== undefined) {
         const params = request.connectionParams ?? {};
         const authorization = params.Authorization ?? params.authorization;
-        const req: { headers: Record<string, unknown>; user?: Actor } = { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } };
+        const req: { headers: Record<string, unknown>; user?: Actor } = {
+          headers: { authorization: typeof authorization === 'string' ? authorization : undefined },
+        };
         // A subscription ends the socket when its caller loses the right to it (token expired, user deactivated).
         const socket = (request.extra as { socket?: { close(code: number, reason: string): void } }).socket;
         const connection: SubscriberConnection = { close: (code, reason) => socket?.close(code, reason) };

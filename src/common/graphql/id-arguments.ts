@@ -1,6 +1,12 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
-  getNamedType, isInputObjectType, isListType, isNonNullType, type GraphQLArgumentConfig, type GraphQLFieldResolver, type GraphQLInputType,
+  getNamedType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  type GraphQLArgumentConfig,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
 import { DomainError, type FieldError } from '../errors/domain-error.js';
@@ -31,7 +37,10 @@ export function refuseMalformedIds(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
-function guarded(resolve: GraphQLFieldResolver<unknown, unknown>, check: (args: Record<string, unknown>) => void): GraphQLFieldResolver<unknown, unknown> {
+function guarded(
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+  check: (args: Record<string, unknown>) => void,
+): GraphQLFieldResolver<unknown, unknown> {
   return (source, args, context, info) => {
     check(args);
     return resolve(source, args, context, info);
@@ -53,7 +62,9 @@ function malformedIds(arg: Pick<GraphQLArgumentConfig, 'type'>, value: unknown, 
     return Array.isArray(value) ? value.flatMap((item, i) => malformedIds({ type: type.ofType }, item, `${path}[${i}]`)) : [];
   }
   if (isInputObjectType(type)) {
-    return Object.entries(type.getFields()).flatMap(([name, f]) => malformedIds(f, (value as Record<string, unknown>)[name], `${path}.${name}`));
+    return Object.entries(type.getFields()).flatMap(([name, f]) =>
+      malformedIds(f, (value as Record<string, unknown>)[name], `${path}.${name}`),
+    );
   }
   if (getNamedType(type).name === 'ID' && (typeof value !== 'string' || !UUID.test(value))) {
     return [{ field: path, message: `${path} must be a UUID` }];

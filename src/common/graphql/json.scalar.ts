@@ -29,7 +29,8 @@ function literal(root: ValueNode): unknown {
   while (stack.length) {
     const { node, into, depth } = stack.pop()!;
     if (depth > MAX_BODY_DEPTH) throw new TypeError(`JSONObject may be nested at most ${MAX_BODY_DEPTH} levels deep`);
-    const entries: [string | number, ValueNode][] = node.kind === Kind.OBJECT ? node.fields.map((f) => [f.name.value, f.value]) : node.values.map((v, i) => [i, v]);
+    const entries: [string | number, ValueNode][] =
+      node.kind === Kind.OBJECT ? node.fields.map((f) => [f.name.value, f.value]) : node.values.map((v, i) => [i, v]);
     for (const [key, child] of entries) {
       const value = isContainer(child) ? open(child) : scalar(child);
       // Defined, not assigned: a key named __proto__ is data, as with JSON.parse.

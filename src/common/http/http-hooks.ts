@@ -27,13 +27,20 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
     if (!request.is404) return done();
     // Unmatched paths are answered by the router before any guard: charged here alike (by credential or address), and
     // they carry the RateLimit-* headers too.
-    authenticator.authenticate(request).then((outcome) => limiter.charge(bucketOf(outcome, request), 1, reply)).then(
-      () => done(),
-      (error: unknown) => {
-        const { problem, headers } = toProblem(error);
-        reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send({ ...problem, instance: request.url });
-      },
-    );
+    authenticator
+      .authenticate(request)
+      .then((outcome) => limiter.charge(bucketOf(outcome, request), 1, reply))
+      .then(
+        () => done(),
+        (error: unknown) => {
+          const { problem, headers } = toProblem(error);
+          reply
+            .status(problem.status)
+            .headers(headers)
+            .type(PROBLEM_CONTENT_TYPE)
+            .send({ ...problem, instance: request.url });
+        },
+      );
   });
 
   // A JSON body nested past MAX_BODY_DEPTH is refused before anything recursive (class-transformer, the idempotency
@@ -46,8 +53,14 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
     const refusal = tooDeep(graphql, request.body) ?? (graphql ? tooNested(request.body, request.query) : null);
     if (refusal) {
       const error = DomainError.validation([refusal]);
-      if (graphql) return void reply.status(400).send({ errors: [{ message: error.detail, extensions: { code: error.code, status: 400, errors: error.errors } }] });
-      return void reply.status(400).type(PROBLEM_CONTENT_TYPE).send({ ...toProblem(error).problem, instance: request.url });
+      if (graphql)
+        return void reply
+          .status(400)
+          .send({ errors: [{ message: error.detail, extensions: { code: error.code, status: 400, errors: error.errors } }] });
+      return void reply
+        .status(400)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...toProblem(error).problem, instance: request.url });
     }
     if (graphql && Array.isArray(request.body) && request.body.length > config.graphql.maxBatch) {
       const message = `A batch may hold at most ${config.graphql.maxBatch} operations`;

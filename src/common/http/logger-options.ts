@@ -24,7 +24,10 @@ export function createLoggers(config: AppConfig): AppLoggers {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
   return {
     app: pino(
-      { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' } },
+      {
+        level: config.logLevel,
+        redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'], censor: '[redacted]' },
+      },
       destination,
     ),
     requests: pino({ level: config.logLevel }, destination),
@@ -47,7 +50,11 @@ export function requestLogLine(logger: Logger): (request: FastifyRequest, reply:
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (!logger.isLevelEnabled(level) || UNLOGGED_PATHS.has(request.url)) return;
     logger[level](
-      { req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) },
+      {
+        req: { id: request.id, method: request.method, url: request.url, remoteAddress: request.ip },
+        res: { statusCode: status },
+        responseTime: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
   };

@@ -4,7 +4,6 @@ import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from './idempotency.metadata.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.service.js';
 
-
 /** What a POST answers, from what its write transaction produced: stored for replay in that same transaction. */
 export type ResponseOf = (result: never) => unknown;
 
@@ -20,4 +19,5 @@ export const Idempotent = (respond: ResponseOf) =>
 export const IdempotentInService = () => applyDecorators(SetMetadata(IDEMPOTENT_IN_SERVICE, true), keyHeader());
 
 // The interceptor runs only on the routes that declare it: every other request skips Nest's interceptor chain.
-const keyHeader = () => ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } });
+const keyHeader = () =>
+  ApiHeader({ name: 'Idempotency-Key', required: false, schema: { type: 'string', maxLength: MAX_IDEMPOTENCY_KEY_LENGTH } });

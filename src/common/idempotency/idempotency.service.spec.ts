@@ -16,7 +16,13 @@ describe('canonicalJson', () => {
   });
 
   it('writes scalars and an absent body as JSON', () => {
-    expect([canonicalJson('x'), canonicalJson(1.5), canonicalJson(false), canonicalJson(null), canonicalJson(undefined)]).toEqual(['"x"', '1.5', 'false', 'null', 'null']);
+    expect([canonicalJson('x'), canonicalJson(1.5), canonicalJson(false), canonicalJson(null), canonicalJson(undefined)]).toEqual([
+      '"x"',
+      '1.5',
+      'false',
+      'null',
+      'null',
+    ]);
   });
 });
 

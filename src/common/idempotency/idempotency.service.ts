@@ -43,7 +43,9 @@ export class IdempotencyService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   static fingerprint(method: string, path: string, body: unknown): string {
-    return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? null)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${method} ${path}\n${canonicalJson(body ?? null)}`)
+      .digest('hex');
   }
 
   static assertValidKey(key: string, field = 'Idempotency-Key'): void {
@@ -55,7 +57,13 @@ export class IdempotencyService {
   /** Claims the key for this request, or says what to replay; throws 409 (in flight) or 422 (other request). */
   async claim(scope: string, key: string, fingerprint: string): Promise<Claim> {
     const now = Date.now();
-    const taken = await preparedRead(this.dataSource, CLAIM, [scope, key, fingerprint, new Date(now + IN_FLIGHT_LEASE_MS), new Date(now + IDEMPOTENCY_TTL_MS)]);
+    const taken = await preparedRead(this.dataSource, CLAIM, [
+      scope,
+      key,
+      fingerprint,
+      new Date(now + IN_FLIGHT_LEASE_MS),
+      new Date(now + IDEMPOTENCY_TTL_MS),
+    ]);
     if (taken.length > 0) return { kind: 'claimed' };
     const existing = await this.dataSource.getRepository(IdempotencyKeyEntity).findOneBy({ scope, key });
     if (!existing) return this.claim(scope, key, fingerprint); // released between the two statements
@@ -65,7 +73,10 @@ export class IdempotencyService {
     if (existing.responseStatus === null) {
       throw new DomainError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry later');
     }
-    return { kind: 'replay', response: { status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {} } };
+    return {
+      kind: 'replay',
+      response: { status: existing.responseStatus, body: existing.responseBody, headers: existing.responseHeaders ?? {} },
+    };
   }
 
   /** Stores the response to replay; with `em`, inside that transaction (so it commits with the write it answers). */
@@ -88,8 +99,14 @@ export class IdempotencyService {
    * are stored as null.
    */
   async mutation<R, T>(
-    actor: Actor, operation: string, input: unknown, key: string | undefined,
-    write: (actor: Actor) => Promise<R>, respond: (result: R) => T, revive: (stored: T) => T, notStored: string[] = [],
+    actor: Actor,
+    operation: string,
+    input: unknown,
+    key: string | undefined,
+    write: (actor: Actor) => Promise<R>,
+    respond: (result: R) => T,
+    revive: (stored: T) => T,
+    notStored: string[] = [],
   ): Promise<T> {
     if (!key) return respond(await write(actor));
     IdempotencyService.assertValidKey(key, 'idempotencyKey');
@@ -120,7 +137,9 @@ export class IdempotencyService {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

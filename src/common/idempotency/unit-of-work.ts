@@ -15,7 +15,11 @@ export interface CarriesUnitOfWork {
 }
 
 /** The one transaction of a write a caller asked for: `work`, then whatever the request's unit of work adds, one commit. */
-export function writeTransaction<T>(dataSource: DataSource, caller: CarriesUnitOfWork, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export function writeTransaction<T>(
+  dataSource: DataSource,
+  caller: CarriesUnitOfWork,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   return dataSource.transaction(async (em) => {
     const result = await work(em);
     await caller.unitOfWork?.beforeCommit(em, result);

@@ -7,7 +7,12 @@ interface Row {
 }
 
 const rank = (direction: 'ASC' | 'DESC'): KeysetColumn<Row> => ({ expression: 't.rank', direction, value: (r) => r.rank });
-const createdAt = (direction: 'ASC' | 'DESC'): KeysetColumn<Row> => ({ expression: 't."createdAt"', direction, value: (r) => r.createdAt, cast: '::timestamptz' });
+const createdAt = (direction: 'ASC' | 'DESC'): KeysetColumn<Row> => ({
+  expression: 't."createdAt"',
+  direction,
+  value: (r) => r.createdAt,
+  cast: '::timestamptz',
+});
 const id = (direction: 'ASC' | 'DESC'): KeysetColumn<Row> => ({ expression: 't.id', direction, value: (r) => r.id, cast: '::uuid' });
 
 const AT = '2026-01-01T00:00:00.123Z';

@@ -43,7 +43,9 @@ export async function paginate<T extends ObjectLiteral>(
     const { sql, params } = afterCursorCondition(columns, values);
     qb.andWhere(sql, params);
   }
-  columns.forEach((column, i) => (i === 0 ? qb.orderBy(column.expression, column.direction) : qb.addOrderBy(column.expression, column.direction)));
+  columns.forEach((column, i) =>
+    i === 0 ? qb.orderBy(column.expression, column.direction) : qb.addOrderBy(column.expression, column.direction),
+  );
   let rows: T[];
   try {
     rows = await fetch(qb.limit(args.limit + 1));
@@ -73,7 +75,12 @@ export interface PerParentQuery<T> {
  * reads limit + 1 rows per parent down its index, so the cost follows the page asked for, never the rows a parent has.
  * The same cursor applies to every parent. Pages come back in the order of `parentIds`.
  */
-export async function paginateEach<T extends ObjectLiteral>(dataSource: DataSource, query: PerParentQuery<T>, columns: KeysetColumn<T>[], args: PageRequest): Promise<Page<T>[]> {
+export async function paginateEach<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  query: PerParentQuery<T>,
+  columns: KeysetColumn<T>[],
+  args: PageRequest,
+): Promise<Page<T>[]> {
   if (query.parentIds.length === 0) return [];
   const { alias } = query;
   const conditions = [`${alias}."${query.parentColumn}" = parent.id`];

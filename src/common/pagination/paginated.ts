@@ -7,7 +7,12 @@ import type { Page } from './keyset.js';
 export function Paginated<T>(item: Type<T>) {
   class PaginatedList {
     @ApiProperty({ type: [item], maxItems: 100 }) data!: T[];
-    @ApiProperty({ type: String, nullable: true, maxLength: 1024, description: 'Pass as `cursor` for the next page; null on the last page.' })
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      maxLength: 1024,
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    })
     nextCursor!: string | null;
   }
   Object.defineProperty(PaginatedList, 'name', { value: `${item.name}List` });

@@ -18,13 +18,20 @@ describe('pathBeyondDepth', () => {
 
 describe('jsonFieldViolation', () => {
   it('keeps a value within every limit', () => {
-    expect(jsonFieldViolation({ a: nested(4), list: [1, 'x', null], ...Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, i])) }, 'customFields')).toBeNull();
+    expect(
+      jsonFieldViolation(
+        { a: nested(4), list: [1, 'x', null], ...Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, i])) },
+        'customFields',
+      ),
+    ).toBeNull();
   });
 
   it('names the field and the limit it breaks', () => {
     expect(jsonFieldViolation(nested(6), 'customFields')).toBe('customFields may be nested at most 5 levels deep');
     expect(jsonFieldViolation({ a: [[[[[]]]]] }, 'customFields')).toBe('customFields may be nested at most 5 levels deep');
-    expect(jsonFieldViolation({ a: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, 'meta')).toBe('meta may have at most 50 keys in any one object');
+    expect(jsonFieldViolation({ a: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, 'meta')).toBe(
+      'meta may have at most 50 keys in any one object',
+    );
     expect(jsonFieldViolation({ blob: 'é'.repeat(8192) }, 'customFields')).toBe('customFields may be at most 16384 bytes as JSON');
     expect(jsonFieldViolation([], 'customFields')).toBe('customFields must be a JSON object');
     expect(jsonFieldViolation(null, 'customFields')).toBe('customFields must be a JSON object');

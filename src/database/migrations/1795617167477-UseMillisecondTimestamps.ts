@@ -88,13 +88,17 @@ export class UseMillisecondTimestamps1795617167477 implements MigrationInterface
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "resolutionDueAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "firstResponseDueAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`CREATE INDEX "ix_ticket_updated" ON "ticket" USING btree ("updatedAt", "id") `);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_tier_status_created" ON "ticket" USING btree ("tierId", "status", "createdAt", "id") `);
+    await queryRunner.query(
+      `CREATE INDEX "ix_ticket_tier_status_created" ON "ticket" USING btree ("tierId", "status", "createdAt", "id") `,
+    );
     await queryRunner.query(`CREATE INDEX "ix_ticket_requester_created" ON "ticket" USING btree ("requesterId", "createdAt", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_ticket_organization_created" ON "ticket" USING btree ("organizationId", "createdAt", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_ticket_assignee_created" ON "ticket" USING btree ("assigneeId", "createdAt", "id") `);
     await queryRunner.query(`CREATE INDEX "ix_ticket_created" ON "ticket" USING btree ("createdAt", "id") `);
     await queryRunner.query(`ALTER TABLE "ticket_message" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_message_ticket_created" ON "ticket_message" USING btree ("ticketId", "createdAt", "id") `);
+    await queryRunner.query(
+      `CREATE INDEX "ix_ticket_message_ticket_created" ON "ticket_message" USING btree ("ticketId", "createdAt", "id") `,
+    );
     await queryRunner.query(`ALTER TABLE "ticket_event" ALTER COLUMN "at" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "outbox" ALTER COLUMN "publishedAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "outbox" ALTER COLUMN "createdAt" TYPE TIMESTAMP(6) WITH TIME ZONE`);

@@ -19,11 +19,15 @@ export class AddSearchVectorsAndTierQueueIndex1795632252328 implements Migration
     await queryRunner.query(`ALTER TABLE "ticket" ADD "searchStaff" tsvector GENERATED ALWAYS AS (${STAFF}) STORED NOT NULL`);
     await queryRunner.query(METADATA, ['searchStaff', STAFF]);
     // A fuller list of frequent words (default target 100) lets the planner see that a word missing from it is rare.
-    await queryRunner.query(`ALTER TABLE "ticket" ALTER COLUMN "searchPublic" SET STATISTICS 1000, ALTER COLUMN "searchStaff" SET STATISTICS 1000`);
+    await queryRunner.query(
+      `ALTER TABLE "ticket" ALTER COLUMN "searchPublic" SET STATISTICS 1000, ALTER COLUMN "searchStaff" SET STATISTICS 1000`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_ticket_search_public" ON "ticket" USING gin ("searchPublic")`);
     await queryRunner.query(`CREATE INDEX "ix_ticket_search_staff" ON "ticket" USING gin ("searchStaff")`);
     // A tier's queue by SLA deadline: small tiers no longer walk every tier's tickets in deadline order.
-    await queryRunner.query(`CREATE INDEX "ix_ticket_tier_sla_due" ON "ticket" ("tierId", (coalesce("slaDueAt", 'infinity'::timestamptz)), "id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_ticket_tier_sla_due" ON "ticket" ("tierId", (coalesce("slaDueAt", 'infinity'::timestamptz)), "id")`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -34,7 +38,11 @@ export class AddSearchVectorsAndTierQueueIndex1795632252328 implements Migration
     await queryRunner.query(`ALTER TABLE "ticket" DROP COLUMN "searchStaff"`);
     await queryRunner.query(FORGET, ['searchPublic']);
     await queryRunner.query(`ALTER TABLE "ticket" DROP COLUMN "searchPublic"`);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_search_internal" ON "ticket" USING gin ((to_tsvector('english', "searchInternalText") || to_tsvector('russian', "searchInternalText")))`);
-    await queryRunner.query(`CREATE INDEX "ix_ticket_search_public" ON "ticket" USING gin ((to_tsvector('english', "searchPublicText") || to_tsvector('russian', "searchPublicText")))`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_ticket_search_internal" ON "ticket" USING gin ((to_tsvector('english', "searchInternalText") || to_tsvector('russian', "searchInternalText")))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_ticket_search_public" ON "ticket" USING gin ((to_tsvector('english', "searchPublicText") || to_tsvector('russian', "searchPublicText")))`,
+    );
   }
 }

@@ -8,7 +8,9 @@ export class AddIntakeCatalogVersion1796420000000 implements MigrationInterface 
   name = 'AddIntakeCatalogVersion1796420000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "intake_catalog" ("version" bigint NOT NULL, "single" boolean PRIMARY KEY DEFAULT true CHECK ("single"))`);
+    await queryRunner.query(
+      `CREATE TABLE "intake_catalog" ("version" bigint NOT NULL, "single" boolean PRIMARY KEY DEFAULT true CHECK ("single"))`,
+    );
     await queryRunner.query(`INSERT INTO "intake_catalog" ("version") VALUES (1)`);
     await queryRunner.query(
       `CREATE FUNCTION "intake_catalog_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -20,7 +22,9 @@ export class AddIntakeCatalogVersion1796420000000 implements MigrationInterface 
       );
     }
     for (const table of ['routing_rule', 'sla_policy']) {
-      await queryRunner.query(`CREATE TRIGGER "${table}_intake_catalog_update" AFTER UPDATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "intake_catalog_changed"()`);
+      await queryRunner.query(
+        `CREATE TRIGGER "${table}_intake_catalog_update" AFTER UPDATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "intake_catalog_changed"()`,
+      );
     }
     await queryRunner.query(
       `CREATE TRIGGER "tier_intake_catalog_update" AFTER UPDATE ON "tier" FOR EACH ROW

@@ -9,34 +9,55 @@ const minutes = { type: 'integer', format: 'int32', minimum: 1, maximum: MAX_SLA
 
 @InputType()
 export class CreateSlaPolicyInput {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Urgent, second line' }) @Field(() => String)
-  @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Urgent, second line' })
+  @Field(() => String)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ enum: TICKET_PRIORITIES, enumName: 'TicketPriority' }) @Field(() => TicketPriorityEnum)
+  @ApiProperty({ enum: TICKET_PRIORITIES, enumName: 'TicketPriority' })
+  @Field(() => TicketPriorityEnum)
   @IsIn(TICKET_PRIORITIES)
   priority!: TicketPriority;
 
   /** Only tickets in this tier; omitted or null: any tier without a policy of its own. */
-  @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true, description: 'Only tickets in this tier; omitted or null: any tier without a policy of its own' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    description: 'Only tickets in this tier; omitted or null: any tier without a policy of its own',
+  })
   @Field(() => ID, { nullable: true })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   tierId?: string | null;
 
-  @ApiProperty({ ...minutes, description: 'Minutes to the first public agent reply' }) @Field(() => Int)
-  @IsInt() @Min(1) @Max(MAX_SLA_MINUTES)
+  @ApiProperty({ ...minutes, description: 'Minutes to the first public agent reply' })
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SLA_MINUTES)
   firstResponseMinutes!: number;
 
-  @ApiProperty({ ...minutes, description: 'Minutes to solved' }) @Field(() => Int)
-  @IsInt() @Min(1) @Max(MAX_SLA_MINUTES)
+  @ApiProperty({ ...minutes, description: 'Minutes to solved' })
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SLA_MINUTES)
   resolutionMinutes!: number;
 
-  @ApiPropertyOptional({ default: true, description: 'Clocks stop while the ticket waits on the customer or a third party' }) @Field(() => Boolean, { nullable: true })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: true, description: 'Clocks stop while the ticket waits on the customer or a third party' })
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
   pauseWhilePending?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'A breach moves the ticket up to the next tier' }) @Field(() => Boolean, { nullable: true })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: false, description: 'A breach moves the ticket up to the next tier' })
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
   autoEscalate?: boolean;
 }
 

@@ -5,6 +5,7 @@ import { ConnectionArgs } from '../../common/pagination/page.args.js';
 /** A page of something belonging to one ticket (escalations, attachments, information requests). */
 @ArgsType()
 export class TicketPageArgs extends ConnectionArgs {
-  @Field(() => ID) @IsUUID()
+  @Field(() => ID)
+  @IsUUID()
   ticketId!: string;
 }

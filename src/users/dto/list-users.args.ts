@@ -6,7 +6,6 @@ import { queryBoolean } from '../../common/validation/query-transforms.js';
 import { PageArgs } from '../../common/pagination/page.args.js';
 import { USER_KINDS, type UserKind } from '../user.entity.js';
 
-
 export class ListUsersArgs extends PageArgs {
   @ApiPropertyOptional({ enum: ROLES, enumName: 'Role' }) @IsOptional() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({ enum: USER_KINDS, enumName: 'UserKind' }) @IsOptional() @IsIn(USER_KINDS) kind?: UserKind;

@@ -8,12 +8,14 @@ export class UpdateUserInput {
   /** New role; from then on the role no longer follows the token's claim. */
   @ApiPropertyOptional({ enum: ROLES, enumName: 'Role', description: "New role; from then on it no longer follows the token's role claim" })
   @Field(() => RoleEnum, { nullable: true })
-  @IsOptional() @IsIn(ROLES)
+  @IsOptional()
+  @IsIn(ROLES)
   role?: Role;
 
   /** `false` deactivates the user: their credentials are refused with 401. */
   @ApiPropertyOptional({ description: '`false` deactivates the user: their credentials are refused with 401' })
   @Field(() => Boolean, { nullable: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildClientSchema, buildSchema, getIntrospectionQuery, type GraphQLArgument, type GraphQLField, type GraphQLSchema, type IntrospectionQuery,
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLSchema,
+  type IntrospectionQuery,
 } from 'graphql';
 
 /** A JSON Schema as OpenAPI 3.1 documents use it (only what the fuzz reads). */
@@ -41,7 +47,10 @@ export interface RestOperation {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: RestParameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: RestParameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+  >;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -52,7 +61,8 @@ export function resolver(document: OpenApiDocument): (schema: JsonSchema | undef
   const resolve = (schema: JsonSchema | undefined): JsonSchema => {
     if (!schema) return {};
     if (schema.$ref) return resolve(document.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')]);
-    if (schema.allOf?.length === 1) return { ...resolve(schema.allOf[0]), ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'allOf')) };
+    if (schema.allOf?.length === 1)
+      return { ...resolve(schema.allOf[0]), ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'allOf')) };
     return schema;
   };
   return resolve;
@@ -97,6 +107,9 @@ export interface GraphqlOperation {
 
 /** Every root query and mutation field with its arguments. */
 export function graphqlOperations(schema: GraphQLSchema): GraphqlOperation[] {
-  const roots: ['query' | 'mutation', ReturnType<GraphQLSchema['getQueryType']>][] = [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]];
+  const roots: ['query' | 'mutation', ReturnType<GraphQLSchema['getQueryType']>][] = [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ];
   return roots.flatMap(([kind, type]) => Object.values(type?.getFields() ?? {}).map((field) => ({ kind, field, args: field.args })));
 }

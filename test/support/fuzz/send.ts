@@ -4,7 +4,8 @@ import { encodeBody, type FuzzRequest } from './requests';
 
 /** A header value as a hostile client's bytes: UTF-8 sent raw; control characters, which HTTP cannot carry, dropped. */
 // eslint-disable-next-line no-control-regex
-const headerValue = (s: string) => Buffer.from(wellFormed(s), 'utf8').toString('latin1').replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '');
+const CONTROL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f]/g;
+const headerValue = (s: string) => Buffer.from(wellFormed(s), 'utf8').toString('latin1').replace(CONTROL_CHARACTERS, '');
 
 export interface FuzzResponse {
   status: number;
@@ -19,7 +20,13 @@ export async function send(baseUrl: string, req: FuzzRequest, timeoutMs = 30_000
   if (contentType !== undefined) headers['Content-Type'] = headerValue(contentType);
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}${req.path}`, { method: req.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(`${baseUrl}${req.path}`, {
+      method: req.method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
     throw new Error(`no answer: ${(error as Error).message}`);
   }
@@ -41,7 +48,8 @@ export function violation(res: FuzzResponse): string | null {
     if (!body || typeof body !== 'object') continue;
     const { code, errors } = body as { code?: unknown; errors?: unknown };
     if (code === 'INTERNAL') return 'code INTERNAL';
-    if (Array.isArray(errors) && errors.some((e) => (e as { extensions?: { code?: unknown } })?.extensions?.code === 'INTERNAL')) return 'a GraphQL error with code INTERNAL';
+    if (Array.isArray(errors) && errors.some((e) => (e as { extensions?: { code?: unknown } })?.extensions?.code === 'INTERNAL'))
+      return 'a GraphQL error with code INTERNAL';
   }
   return null;
 }
@@ -59,7 +67,8 @@ function stringifyBody(body: NonNullable<FuzzRequest['body']>): string {
   const compact = (value: unknown): unknown => {
     if (value instanceof RawJson) return value.label;
     if (typeof value === 'string') return shorten(value, 200);
-    if (Array.isArray(value)) return value.length > 20 ? [...value.slice(0, 20).map(compact), `… ${value.length} items`] : value.map(compact);
+    if (Array.isArray(value))
+      return value.length > 20 ? [...value.slice(0, 20).map(compact), `… ${value.length} items`] : value.map(compact);
     if (value && typeof value === 'object') {
       const entries = Object.entries(value);
       const kept = entries.slice(0, 20).map(([k, v]) => [k, compact(v)]);

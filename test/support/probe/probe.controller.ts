@@ -41,7 +41,12 @@ export class ProbeController {
 
   @Patch(':id')
   @Roles('customer', 'agent', 'admin')
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Body() input: UpdateProbeInput, @IfMatch() expected?: number) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() input: UpdateProbeInput,
+    @IfMatch() expected?: number,
+  ) {
     return this.probes.update(actor, id, input, expected);
   }
 

@@ -13,7 +13,11 @@ export class CreateProbeInput {
   @ApiProperty() @Field() @IsString() @MinLength(1) @MaxLength(50) name!: string;
   @ApiProperty() @Field(() => Int) @IsInt() @Min(0) @Max(100) rank!: number;
   @ApiProperty({ required: false, type: [ProbeLabel] })
-  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(3) @Type(() => ProbeLabel) labels?: ProbeLabel[];
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(3)
+  @Type(() => ProbeLabel)
+  labels?: ProbeLabel[];
   /** Milliseconds to hold the request open (tests in-flight idempotency and graceful shutdown). */
   @ApiProperty({ required: false }) @IsOptional() @IsInt() @Min(0) @Max(5000) delayMs?: number;
   /** Make the handler fail after writing (tests that nothing is half-written and keys are released). */

@@ -37,7 +37,12 @@ export class ProbeService implements OnModuleInit {
   }
 
   static keyset(sort = 'createdAt'): KeysetColumn<ProbeEntity>[] {
-    const id: KeysetColumn<ProbeEntity> = { expression: 'p.id', direction: SORTS[sort].at(-1)!.direction, value: (r) => r.id, cast: '::uuid' };
+    const id: KeysetColumn<ProbeEntity> = {
+      expression: 'p.id',
+      direction: SORTS[sort].at(-1)!.direction,
+      value: (r) => r.id,
+      cast: '::uuid',
+    };
     return [...SORTS[sort], id];
   }
 
