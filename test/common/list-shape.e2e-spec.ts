@@ -18,6 +18,9 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   let admin: Person;
   let ticketId: string;
   let lists: string[];
+  // Rules and policies apply to every ticket of a shared database: these would route and time other files' tickets.
+  const rules: string[] = [];
+  const policies: string[] = [];
   beforeAll(async () => {
     t = await createTestApp();
     admin = await person(t, 'admin');
@@ -26,16 +29,24 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
     const l1 = await tier(t, admin, 1);
     const l2 = await tier(t, admin, 2);
     for (const priority of ['high', 'urgent']) {
-      await request(t.url)
-        .post('/v1/sla-policies')
-        .set(as(admin))
-        .send({ name: `p-${priority}`, priority, firstResponseMinutes: 60, resolutionMinutes: 600 })
-        .expect(201);
-      await request(t.url)
-        .post('/v1/routing-rules')
-        .set(as(admin))
-        .send({ name: `r-${priority}`, tierId: l1.id, conditions: { priorities: [priority] } })
-        .expect(201);
+      policies.push(
+        (
+          await request(t.url)
+            .post('/v1/sla-policies')
+            .set(as(admin))
+            .send({ name: `p-${priority}`, priority, firstResponseMinutes: 60, resolutionMinutes: 600 })
+            .expect(201)
+        ).body.id,
+      );
+      rules.push(
+        (
+          await request(t.url)
+            .post('/v1/routing-rules')
+            .set(as(admin))
+            .send({ name: `r-${priority}`, tierId: l1.id, conditions: { priorities: [priority] } })
+            .expect(201)
+        ).body.id,
+      );
       await request(t.url)
         .post('/v1/api-keys')
         .set(as(admin))
@@ -76,7 +87,11 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
       .filter(([, ops]) => ops.get && isList(ops.get))
       .map(([path]) => path);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    for (const id of rules) await request(t.url).delete(`/v1/routing-rules/${id}`).set('Authorization', admin.auth).expect(204);
+    for (const id of policies) await request(t.url).delete(`/v1/sla-policies/${id}`).set('Authorization', admin.auth).expect(204);
+    await t.close();
+  });
 
   it('finds the lists, each with limit and cursor and a { data, nextCursor } response', () => {
     expect(lists).toEqual(expect.arrayContaining(['/v1/tickets', '/v1/tiers', '/v1/users', '/v1/tickets/{id}/messages']));
