@@ -1,5 +1,5 @@
-// Before `npm start` (and the other scripts that run the built code): compiles only when a source changed since the
-// last build. A no-change `tsc` still costs several seconds of type checking, which every restart paid.
+// Compiles only when a source changed since the last build (`npm start` through scripts/start.mjs, `npm run token`);
+// `--force` (npm run build) always. A no-change `tsc` still costs seconds of type checking, which every restart paid.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +15,17 @@ function newest(path) {
   return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), stat.mtimeMs);
 }
 
-const builtAt = statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-if (process.argv.includes('--force') || SOURCES.some((source) => newest(source) > builtAt)) {
+/** Builds if needed; false when the compiler failed (it has printed why). */
+export function ensureBuilt({ force = false } = {}) {
+  const builtAt = statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (!force && !SOURCES.some((source) => newest(source) > builtAt)) return true;
   const startedAt = new Date();
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  if (tsc.status !== 0) return false;
   // The time the build started: a source saved while it ran is newer, so the next start builds again.
   writeFileSync(STAMP, `${startedAt.toISOString()}\n`);
   utimesSync(STAMP, startedAt, startedAt);
+  return true;
 }
+
+if (import.meta.url === `file://${process.argv[1]}` && !ensureBuilt({ force: process.argv.includes('--force') })) process.exit(1);
