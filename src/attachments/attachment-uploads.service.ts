@@ -9,10 +9,9 @@ import { newId } from '../common/ids.js';
 import { IdempotencyService, type StoredResponse } from '../common/idempotency/idempotency.service.js';
 import { writeTransaction, type CarriesUnitOfWork } from '../common/idempotency/unit-of-work.js';
 import { AppConfig } from '../config/app-config.js';
-import { EventsService } from '../events/events.service.js';
+import { TicketWriter } from '../tickets/ticket-writer.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketAccess } from '../tickets/ticket-access.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
 import { AttachmentEntity } from './attachment.entity.js';
 import { toUploadResponse } from './attachment.model.js';
 import type { Inspection } from './file-inspection.js';
@@ -50,7 +49,7 @@ export class AttachmentUploads {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
     private readonly storage: AttachmentStorage,
-    private readonly events: EventsService,
+    private readonly writer: TicketWriter,
     private readonly outbox: OutboxDispatcher,
     private readonly idempotency: IdempotencyService,
     private readonly config: AppConfig,
@@ -91,7 +90,8 @@ export class AttachmentUploads {
         };
       }
       const rows = await writeTransaction(this.dataSource, writer, async (em) => {
-        const locked = await em.findOneOrFail(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
+        const locked = await this.writer.lock(em, ticketId);
+        if (!locked) throw DomainError.notFound('Ticket');
         const created: AttachmentEntity[] = [];
         for (const s of stored) {
           const row = Object.assign(reserved.get(s.storageKey)!, { status: 'stored', size: String(s.size), sha256: s.sha256 });
@@ -107,7 +107,7 @@ export class AttachmentUploads {
             ]);
           created.push(row);
           // A staff upload may be meant for an internal note: its name reaches customers only once a public message carries it.
-          await this.events.record(em, locked, {
+          await this.writer.record(em, locked, {
             type: 'ticket.attachment_added',
             actorId: actor.id,
             internal: isStaff(actor),

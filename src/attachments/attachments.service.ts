@@ -6,7 +6,6 @@ import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { AppConfig } from '../config/app-config.js';
-import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketAccess, type TicketScope } from '../tickets/ticket-access.js';
 import { TicketEntity } from '../tickets/ticket.entity.js';
@@ -29,7 +28,6 @@ export class AttachmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
     private readonly storage: AttachmentStorage,
-    private readonly events: EventsService,
     private readonly outbox: OutboxDispatcher,
     private readonly config: AppConfig,
   ) {}

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EventsService } from '../events/events.service.js';
+import type { TicketWriter } from '../tickets/ticket-writer.js';
 import type { TicketEntity } from '../tickets/ticket.entity.js';
 import type { TierEntity } from '../tiers/tier.entity.js';
 import { EscalationEntity, type EscalationTrigger, type Handoff } from './escalation.entity.js';
@@ -19,7 +19,7 @@ export interface MoveRecord {
  */
 export async function recordEscalation(
   em: EntityManager,
-  events: EventsService,
+  events: Pick<TicketWriter, 'record'>,
   ticket: TicketEntity,
   move: MoveRecord,
 ): Promise<EscalationEntity> {

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { SlaModule } from '../sla/sla.module.js';
-import { TicketAccessModule } from '../tickets/ticket-access.module.js';
+import { TicketCoreModule } from '../tickets/ticket-core.module.js';
 import { EscalationsController } from './escalations.controller.js';
 import { EscalationsResolver } from './escalations.resolver.js';
 import { EscalationsService } from './escalations.service.js';
 import { SlaDeadlineWorker } from './sla-deadline.worker.js';
 
 @Module({
-  imports: [TicketAccessModule, SlaModule, AttachmentsModule],
+  imports: [TicketCoreModule, SlaModule, AttachmentsModule],
   controllers: [EscalationsController],
   providers: [EscalationsService, EscalationsResolver, SlaDeadlineWorker],
 })

@@ -5,17 +5,14 @@ import { assertRole, type Actor } from '../auth/actor.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
-import { EventsService } from '../events/events.service.js';
-import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
-import { SlaClocks } from '../sla/sla-clocks.service.js';
 import { TicketAccess } from '../tickets/ticket-access.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import type { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketWriter } from '../tickets/ticket-writer.js';
 import { assignInTier } from '../tiers/assignment.js';
 import { TierEntity, type HandoffField } from '../tiers/tier.entity.js';
 import type { EscalateInput } from './dto/escalate.input.js';
 import { recordEscalation, type MoveRecord } from './escalation-record.js';
 import { EscalationEntity, type EscalationDirection, type Handoff } from './escalation.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const ESCALATION_KEYSET: KeysetColumn<EscalationEntity>[] = [
   { expression: 'x.at', direction: 'ASC', value: (x) => x.at.toISOString(), cast: '::timestamptz' },
@@ -34,19 +31,14 @@ export class EscalationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
-    private readonly events: EventsService,
-    private readonly clocks: SlaClocks,
-    private readonly outbox: OutboxDispatcher,
+    private readonly writer: TicketWriter,
     private readonly attachments: AttachmentsService,
   ) {}
 
   /** Up (`direction` up) or down a tier, by an agent of the ticket's tiers or an admin. */
   async move(actor: Actor, ticketId: string, direction: EscalationDirection, input: EscalateInput): Promise<TicketEntity> {
     assertRole(actor, 'agent', 'admin');
-    const scope = await this.access.scopeOf(actor);
-    const ticket = await writeTransaction(this.dataSource, actor, async (em) => {
-      const found = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-      this.access.assertVisible(scope, found);
+    return this.writer.withLockedTicket(actor, ticketId, async (em, found) => {
       if (found.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
       const from = await em.findOneByOrFail(TierEntity, { id: found.tierId });
       const to = input.toTierId
@@ -58,8 +50,6 @@ export class EscalationsService {
       return (await this.moveInTransaction(em, found, { from, to, reason: input.reason, handoff, actorId: actor.id, trigger: 'manual' }))
         .ticket;
     });
-    this.outbox.poke();
-    return ticket;
   }
 
   /**
@@ -89,22 +79,16 @@ export class EscalationsService {
   ): Promise<{ ticket: TicketEntity; record: EscalationEntity }> {
     const previousAssignee = ticket.assigneeId;
     const assigneeId = await assignInTier(em, move.to);
-    const [[changed]] = await em.query(
-      `UPDATE ticket SET "tierId" = $2, "escalationLevel" = $3, "assigneeId" = $4, version = version + 1, "updatedAt" = now()
-       WHERE id = $1 RETURNING version, "updatedAt"`,
-      [ticket.id, move.to.id, move.to.level, assigneeId],
-    );
-    const saved = Object.assign(ticket, { tierId: move.to.id, escalationLevel: move.to.level, assigneeId }, changed);
-    const record = await recordEscalation(em, this.events, saved, move);
+    const saved = await this.writer.moveTier(em, ticket, move.to, assigneeId, new Date());
+    const record = await recordEscalation(em, this.writer, saved, move);
     if (saved.assigneeId !== previousAssignee) {
-      await this.events.record(em, saved, {
+      await this.writer.record(em, saved, {
         type: 'ticket.assigned',
         actorId: null,
         before: { assigneeId: previousAssignee },
         after: { assigneeId: saved.assigneeId },
       });
     }
-    await this.clocks.reevaluate(em, saved, record.at);
     return { ticket: saved, record };
   }
 

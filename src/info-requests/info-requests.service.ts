@@ -1,21 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { assertRole, isStaff, type Actor } from '../auth/actor.js';
 import type { AttachmentKind } from '../attachments/attachment.entity.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { AppConfig } from '../config/app-config.js';
-import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { TicketAccess } from '../tickets/ticket-access.js';
 import { TicketMessagesService } from '../tickets/ticket-messages.service.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketWriter } from '../tickets/ticket-writer.js';
 import type { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequestEntity, type InfoItem, type InfoItemKind } from './info-request.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 
 export const INFO_REMINDER_QUEUE = 'info-request-reminder';
 export const INFO_REQUEST_KEYSET: KeysetColumn<InfoRequestEntity>[] = [
@@ -37,7 +35,7 @@ export class InfoRequestsService {
     private readonly access: TicketAccess,
     private readonly messages: TicketMessagesService,
     private readonly attachments: AttachmentsService,
-    private readonly events: EventsService,
+    private readonly writer: TicketWriter,
     private readonly outbox: OutboxDispatcher,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
@@ -49,7 +47,7 @@ export class InfoRequestsService {
     const duplicate = keys.findIndex((k, i) => keys.indexOf(k) !== i);
     if (duplicate >= 0)
       throw DomainError.validation([{ field: `items[${duplicate}].key`, message: `key "${keys[duplicate]}" is used twice` }]);
-    const request = await this.inTicket(actor, ticketId, async (em, ticket) => {
+    const request = await this.writer.withLockedTicket(actor, ticketId, async (em, ticket) => {
       if (!ASKABLE_STATUSES.includes(ticket.status))
         throw new DomainError('INVALID_TRANSITION', `A ${ticket.status} ticket cannot wait for information`);
       const message = await this.messages.append(em, actor, ticket, { body: input.message, visibility: 'public' });
@@ -70,8 +68,8 @@ export class InfoRequestsService {
           messageId: message.id,
         }),
       );
-      await this.messages.moveStatus(em, actor, ticket, 'pending', created.createdAt, 'info_request');
-      await this.events.record(em, ticket, {
+      await this.writer.moveStatus(em, actor, ticket, 'pending', created.createdAt, 'info_request');
+      await this.writer.record(em, ticket, {
         type: 'ticket.info_requested',
         actorId: actor.id,
         after: { infoRequestId: created.id, message: input.message, items: items.map(({ answer: _, ...i }) => i) },
@@ -85,7 +83,7 @@ export class InfoRequestsService {
 
   /** One item answered by the requester (or staff); the last required answer fulfils the request and reopens the ticket. */
   async respond(actor: Actor, ticketId: string, requestId: string, input: InfoResponseInput): Promise<InfoRequestEntity> {
-    return this.inTicket(actor, ticketId, async (em, ticket) => {
+    return this.writer.withLockedTicket(actor, ticketId, async (em, ticket) => {
       if (!isStaff(actor) && ticket.requesterId !== actor.id)
         throw new DomainError('FORBIDDEN', 'Only the requester (or an agent) answers an information request');
       const request = await em.findOne(InfoRequestEntity, { where: { id: requestId, ticketId }, lock: { mode: 'pessimistic_write' } });
@@ -109,7 +107,7 @@ export class InfoRequestsService {
       const fulfilled = request.items.every((i) => !i.required || i.answer);
       if (fulfilled) Object.assign(request, { status: 'fulfilled', fulfilledAt: now });
       const saved = await em.save(request);
-      await this.events.record(em, ticket, {
+      await this.writer.record(em, ticket, {
         type: 'ticket.info_answered',
         actorId: actor.id,
         after: { infoRequestId: request.id, itemKey: item.key, attachmentIds: ids },
@@ -120,8 +118,8 @@ export class InfoRequestsService {
           `SELECT count(*)::int AS waiting FROM info_request WHERE "ticketId" = $1 AND status = 'open'`,
           [ticketId],
         );
-        if (waiting === 0 && ticket.status === 'pending') await this.messages.moveStatus(em, actor, ticket, 'open', now);
-        await this.events.record(em, ticket, { type: 'ticket.info_received', actorId: actor.id, after: { infoRequestId: request.id } });
+        if (waiting === 0 && ticket.status === 'pending') await this.writer.moveStatus(em, actor, ticket, 'open', now);
+        await this.writer.record(em, ticket, { type: 'ticket.info_received', actorId: actor.id, after: { infoRequestId: request.id } });
       }
       return saved;
     });
@@ -138,25 +136,15 @@ export class InfoRequestsService {
     await this.dataSource.transaction(async (em) => {
       const [row]: { ticketId: string }[] = await em.query('SELECT "ticketId" FROM info_request WHERE id = $1', [infoRequestId]);
       if (!row) return;
-      const ticket = await em.findOneOrFail(TicketEntity, { where: { id: row.ticketId }, lock: { mode: 'pessimistic_write' } });
+      const ticket = await this.writer.lock(em, row.ticketId);
+      if (!ticket) return;
       const request = await em.findOneByOrFail(InfoRequestEntity, { id: infoRequestId });
       if (request.status !== 'open' || request.remindedAt) return;
       request.remindedAt = new Date();
       await em.save(request);
       const missing = request.items.filter((i) => i.required && !i.answer).map((i) => i.key);
-      await this.events.record(em, ticket, { type: 'ticket.info_reminder', actorId: null, after: { infoRequestId, missing } });
+      await this.writer.record(em, ticket, { type: 'ticket.info_reminder', actorId: null, after: { infoRequestId, missing } });
     });
     this.outbox.poke();
-  }
-
-  private async inTicket<T>(actor: Actor, ticketId: string, work: (em: EntityManager, ticket: TicketEntity) => Promise<T>): Promise<T> {
-    const scope = await this.access.scopeOf(actor);
-    const result = await writeTransaction(this.dataSource, actor, async (em) => {
-      const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-      this.access.assertVisible(scope, ticket);
-      return work(em, ticket);
-    });
-    this.outbox.poke();
-    return result;
   }
 }

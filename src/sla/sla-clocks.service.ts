@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { EventsService } from '../events/events.service.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { TicketStatus } from '../tickets/ticket-status.js';
 import type { SlaMetric, TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketWriter, type TicketChangeListener } from '../tickets/ticket-writer.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
 import { SlaPolicyEntity } from './sla-policy.entity.js';
 import { applicablePolicy } from './sla-policy.js';
@@ -29,12 +29,17 @@ const MINUTE = 60_000;
  * Deadlines are pg-boss jobs scheduled in the same transaction.
  */
 @Injectable()
-export class SlaClocks {
+export class SlaClocks implements TicketChangeListener, OnModuleInit {
   constructor(
     private readonly jobs: JobQueue,
-    private readonly events: EventsService,
+    private readonly writer: TicketWriter,
     private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    // Every status, tier and priority change and every first response reaches the clocks through the ticket writer.
+    this.writer.listen(this);
+  }
 
   /**
    * A new ticket's two clocks under `policy`, started `at`, deadlines computed, not yet written: ticket intake inserts
@@ -50,14 +55,14 @@ export class SlaClocks {
   }
 
   /** The first public reply of an agent. */
-  async onFirstResponse(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
+  async firstResponded(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
     const clock = (await this.running(em, ticket.id)).find((c) => c.metric === 'first_response');
     if (clock) await this.finish(em, ticket, clock, at, 'satisfied');
     await this.sync(em, ticket);
   }
 
   /** `pauseReason` names why the clocks stop (default: the status, e.g. `pending`; an information request says `info_request`). */
-  async onStatusChange(
+  async statusChanged(
     em: EntityManager,
     ticket: TicketEntity,
     from: TicketStatus,
@@ -87,7 +92,7 @@ export class SlaClocks {
    * After a move to another tier or a priority change: the clocks still running take the targets of the policy that
    * now applies (same start, paused time still added). With no clocks yet, they start now. No policy: unchanged.
    */
-  async reevaluate(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
+  async retargeted(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void> {
     const policy = await applicablePolicy(em, ticket.priority, ticket.tierId);
     if (!policy) return;
     const clocks = await em.find(SlaClockEntity, { where: { ticketId: ticket.id } });
@@ -109,25 +114,9 @@ export class SlaClocks {
     await this.sync(em, ticket);
   }
 
-  /**
-   * Copies the current clocks (first response; the latest resolution cycle) onto the ticket's `sla` columns, which
-   * lists filter and sort on. One statement. Not a client edit: no version bump.
-   */
-  async sync(em: EntityManager, ticket: TicketEntity): Promise<void> {
-    const [[row]] = await em.query(
-      `WITH cur AS (SELECT DISTINCT ON (metric) metric, "policyId", "dueAt", "breachedAt", "satisfiedAt", "stoppedAt", "pausedAt"
-                    FROM sla_clock WHERE "ticketId" = $1 ORDER BY metric, cycle DESC)
-       UPDATE ticket SET
-         "slaPolicyId" = coalesce((SELECT "policyId" FROM cur WHERE metric = 'resolution'), (SELECT "policyId" FROM cur WHERE metric = 'first_response')),
-         "firstResponseDueAt" = (SELECT "dueAt" FROM cur WHERE metric = 'first_response'),
-         "resolutionDueAt" = (SELECT "dueAt" FROM cur WHERE metric = 'resolution'),
-         "slaBreached" = coalesce((SELECT array_agg(metric ORDER BY metric) FROM cur WHERE "breachedAt" IS NOT NULL), '{}'),
-         "slaDueAt" = (SELECT min("dueAt") FROM cur WHERE "satisfiedAt" IS NULL AND "stoppedAt" IS NULL AND "pausedAt" IS NULL)
-       WHERE id = $1
-       RETURNING "slaPolicyId", "firstResponseDueAt", "resolutionDueAt", "slaBreached", "slaDueAt"`,
-      [ticket.id],
-    );
-    Object.assign(ticket, row);
+  /** The ticket's `sla` columns (lists filter and sort on them) follow its clocks. */
+  private sync(em: EntityManager, ticket: TicketEntity): Promise<void> {
+    return this.writer.copySlaClocks(em, ticket);
   }
 
   /**
@@ -268,7 +257,7 @@ export class SlaClocks {
   }
 
   private recordClockEvent(em: EntityManager, ticket: TicketEntity, type: 'sla.warning' | 'sla.breached', clock: SlaClockEntity) {
-    return this.events.record(em, ticket, {
+    return this.writer.record(em, ticket, {
       type,
       actorId: null,
       internal: true,

@@ -6,7 +6,6 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { newId } from '../common/ids.js';
 import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 import { recordEscalation, type MoveRecord } from '../escalations/escalation-record.js';
-import { EventsService } from '../events/events.service.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { matchingRule } from '../routing/routing.js';
 import { SlaClocks, slaColumnsOf } from '../sla/sla-clocks.service.js';
@@ -20,6 +19,7 @@ import { TicketAccess, type TicketScope } from './ticket-access.js';
 import { insertNewTicket } from './ticket-insert.js';
 import { assertAssignable, assertOnly, createdSnapshot } from './ticket-input-rules.js';
 import { TicketEntity } from './ticket.entity.js';
+import { TicketWriter } from './ticket-writer.js';
 
 // What a customer may set; anything else they send is refused, naming the field (no mass assignment). Not channel: it
 // is a routing input, set by the intake (web/api from the credential, email from the mailbox).
@@ -39,7 +39,7 @@ export class TicketIntake {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: IntakeCatalogCache,
     private readonly access: TicketAccess,
-    private readonly events: EventsService,
+    private readonly writer: TicketWriter,
     private readonly outbox: OutboxDispatcher,
     private readonly clocks: SlaClocks,
   ) {}
@@ -103,10 +103,10 @@ export class TicketIntake {
       clocks,
       catalog.version,
     );
-    if (routedBy) await recordEscalation(em, this.events, created, routedBy);
+    if (routedBy) await recordEscalation(em, this.writer, created, routedBy);
     if (created.assigneeId) {
       // Assigned by the tier's strategy unless the caller named the assignee.
-      await this.events.record(em, created, {
+      await this.writer.record(em, created, {
         type: 'ticket.assigned',
         actorId: input.assigneeId ? actor.id : null,
         before: { assigneeId: null },

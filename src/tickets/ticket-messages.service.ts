@@ -4,25 +4,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { paginate, paginateEach, type KeysetColumn, type Page, type PageRequest } from '../common/pagination/keyset.js';
-import { EventsService } from '../events/events.service.js';
-import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { AddMessageInput } from './dto/ticket.inputs.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
-import { SlaClocks } from '../sla/sla-clocks.service.js';
 import { TicketAccess } from './ticket-access.js';
 import { TicketMessageEntity } from './ticket-message.entity.js';
-import { assertTransition, statusAfterAgentReply, statusAfterCustomerReply, type TicketStatus } from './ticket-status.js';
-import { TicketEntity } from './ticket.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import type { TicketEntity } from './ticket.entity.js';
+import { TicketWriter } from './ticket-writer.js';
 
 export const MESSAGE_KEYSET: KeysetColumn<TicketMessageEntity>[] = [
   { expression: 'm."createdAt"', direction: 'ASC', value: (m) => m.createdAt.toISOString(), cast: '::timestamptz' },
   { expression: 'm.id', direction: 'ASC', value: (m) => m.id, cast: '::uuid' },
 ];
 export const EVENT_KEYSET: KeysetColumn<TicketEventEntity>[] = [{ expression: 'e.sequence', direction: 'ASC', value: (e) => e.sequence }];
-// Search text grows with replies; past this much the oldest text is what customers search for anyway.
-const MAX_SEARCH_TEXT = 200_000;
 
 /** Public replies, internal notes (never shown to customers) and the audit trail. */
 @Injectable()
@@ -30,27 +24,17 @@ export class TicketMessagesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
-    private readonly recorder: EventsService,
-    private readonly outbox: OutboxDispatcher,
-    private readonly clocks: SlaClocks,
+    private readonly writer: TicketWriter,
     private readonly attachments: AttachmentsService,
   ) {}
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
-    const scope = await this.access.scopeOf(actor);
-    const message = await writeTransaction(this.dataSource, actor, async (em) => {
-      const ticket = await em.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-      // Visibility first: a ticket the caller may not see is 404 whatever the request, never a 403 that confirms it exists.
-      this.access.assertVisible(scope, ticket);
-      return this.append(em, actor, ticket, input);
-    });
-    this.outbox.poke();
-    return message;
+    return this.writer.withLockedTicket(actor, ticketId, (em, ticket) => this.append(em, actor, ticket, input));
   }
 
   /**
    * A message on a ticket the caller holds locked, in the caller's transaction: the message, its attachments, its
-   * event, and what a reply does to status and SLA (an agent's first public reply; a customer's reply reopening).
+   * event, and what a reply does to the ticket (TicketWriter.messageAdded: search text, first response, status).
    */
   async append(em: EntityManager, actor: Actor, ticket: TicketEntity, input: AddMessageInput): Promise<TicketMessageEntity> {
     const visibility = input.visibility ?? 'public';
@@ -62,60 +46,14 @@ export class TicketMessagesService {
     if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
     const saved = await em.save(em.create(TicketMessageEntity, { ticketId: ticket.id, authorId: actor.id, visibility, body: input.body }));
     await this.attachments.attachToMessage(em, actor, ticket.id, saved.id, input.attachmentIds ?? []);
-    const internal = visibility === 'internal';
-    await this.recorder.record(em, ticket, {
+    await this.writer.record(em, ticket, {
       type: 'ticket.message_added',
       actorId: actor.id,
-      internal,
+      internal: visibility === 'internal',
       after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body, attachmentIds: input.attachmentIds ?? [] },
     });
-
-    const status = internal
-      ? ticket.status
-      : isStaff(actor)
-        ? statusAfterAgentReply(ticket.status)
-        : statusAfterCustomerReply(ticket.status);
-    const column = internal ? 'searchInternalText' : 'searchPublicText';
-    const firstResponse = !internal && isStaff(actor) && !ticket.firstRespondedAt;
-    if (firstResponse) ticket.firstRespondedAt = saved.createdAt;
-    // Appended in SQL: the search text is never loaded with the ticket (see TicketEntity). Bumps version and updatedAt.
-    await em
-      .createQueryBuilder()
-      .update(TicketEntity)
-      .set({
-        [column]: () => `left("${column}" || chr(10) || :appended, ${MAX_SEARCH_TEXT})`,
-        ...(firstResponse ? { firstRespondedAt: saved.createdAt } : {}),
-      })
-      .setParameter('appended', input.body)
-      .where('id = :id', { id: ticket.id })
-      .execute();
-    if (firstResponse) await this.clocks.onFirstResponse(em, ticket, saved.createdAt);
-    await this.moveStatus(em, actor, ticket, status, saved.createdAt);
+    await this.writer.messageAdded(em, actor, ticket, saved);
     return saved;
-  }
-
-  /** A status change that follows from something else (a reply, an information request): saved, clocked, recorded. */
-  async moveStatus(
-    em: EntityManager,
-    actor: Actor | null,
-    ticket: TicketEntity,
-    to: TicketStatus,
-    at: Date,
-    pauseReason?: string,
-  ): Promise<void> {
-    const from = ticket.status;
-    if (to === from) return;
-    assertTransition(from, to);
-    ticket.status = to;
-    if (to === 'open') ticket.solvedAt = null;
-    await em.save(ticket);
-    await this.clocks.onStatusChange(em, ticket, from, to, at, pauseReason);
-    await this.recorder.record(em, ticket, {
-      type: 'ticket.status_changed',
-      actorId: actor?.id ?? null,
-      before: { status: from },
-      after: { status: to },
-    });
   }
 
   async list(actor: Actor, ticketId: string, page: { limit: number; cursor?: string }): Promise<Page<TicketMessageEntity>> {

@@ -8,7 +8,7 @@ import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
-import { TicketAccessModule } from './ticket-access.module.js';
+import { TicketCoreModule } from './ticket-core.module.js';
 import { TicketEventStream } from './ticket-event-stream.js';
 import { EVENT_KEYSET, MESSAGE_KEYSET, TicketMessagesService } from './ticket-messages.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
@@ -29,7 +29,7 @@ declare module '../common/graphql/loader.registry.js' {
 }
 
 @Module({
-  imports: [TiersModule, TicketAccessModule, SlaModule, AttachmentsModule, AuthModule],
+  imports: [TiersModule, TicketCoreModule, SlaModule, AttachmentsModule, AuthModule],
   controllers: [TicketsController],
   providers: [
     TicketsService,
@@ -40,7 +40,7 @@ declare module '../common/graphql/loader.registry.js' {
     TicketEventStream,
     TicketsResolver,
   ],
-  exports: [TicketsService, TicketMessagesService, TicketAccessModule],
+  exports: [TicketsService, TicketMessagesService, TicketCoreModule],
 })
 export class TicketsModule implements OnModuleInit {
   constructor(

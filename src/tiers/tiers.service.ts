@@ -18,9 +18,14 @@ export const TIER_KEYSET: KeysetColumn<TierEntity>[] = [
   { expression: 'tr.id', direction: 'ASC', value: (t) => t.id, cast: '::uuid' },
 ];
 
+/** Called in the transaction that changed a tier's level (the ticket core keeps its copies of the level true). */
+export type TierLevelListener = (em: EntityManager, tierId: string, level: number) => Promise<unknown>;
+
 /** Support levels and who works in them. Routing, assignment and escalation rules build on this. */
 @Injectable()
 export class TiersService {
+  private readonly levelListeners: TierLevelListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly identities: IdentityChanges,
@@ -41,6 +46,10 @@ export class TiersService {
 
   findManyByIds(ids: readonly string[]): Promise<TierEntity[]> {
     return this.dataSource.getRepository(TierEntity).findBy({ id: In([...ids]) });
+  }
+
+  onLevelChange(listener: TierLevelListener): void {
+    this.levelListeners.push(listener);
   }
 
   async tierIdsOf(userId: string, em: EntityManager = this.dataSource.manager): Promise<string[]> {
@@ -71,8 +80,7 @@ export class TiersService {
       const levelChanged = input.level !== undefined && input.level !== tier.level;
       Object.assign(tier, input);
       const saved = await em.save(tier);
-      // A ticket's escalationLevel is its tier's level, copied for lists: keep the copies true.
-      if (levelChanged) await em.query(`UPDATE ticket SET "escalationLevel" = $2 WHERE "tierId" = $1`, [id, saved.level]);
+      if (levelChanged) for (const listener of this.levelListeners) await listener(em, id, saved.level);
       return saved;
     });
   }

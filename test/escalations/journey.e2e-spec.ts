@@ -621,4 +621,14 @@ describe('Escalations: L1 → L2 → L3 → L1 (e2e)', () => {
     expect(trail.filter((e) => e.type === 'ticket.escalated')).toHaveLength(1);
     expect(trail.filter((e) => e.type === 'ticket.assigned')).toHaveLength(1);
   });
+
+  it("a tier's new level reaches its tickets' escalationLevel (lists filter on the copy)", async () => {
+    const { l2 } = await ladder();
+    const { id } = await inTier(l2.id);
+    const before = (await getTicket(admin, id).expect(200)).body;
+    const etag = (await request(t.url).get(`/v1/tiers/${l2.id}`).set('Authorization', admin.auth).expect(200)).headers.etag;
+    await request(t.url).patch(`/v1/tiers/${l2.id}`).set('Authorization', admin.auth).set('If-Match', etag).send({ level: 7 }).expect(200);
+    // Not a change of the ticket itself: same version.
+    expect((await getTicket(admin, id).expect(200)).body).toMatchObject({ tierId: l2.id, escalationLevel: 7, version: before.version });
+  });
 });
