@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunDatabase, testServerUrl } from './test-db';
 
-// One fresh database per run on a real PostgreSQL, migrated once by the real CLI (the suite builds first). On the
+// One fresh database per run on a real PostgreSQL, migrated once by the real CLI (the suite builds first), copied for each
+// test file (own-database.ts). On the
 // embedded default each test app gets its own in-memory database, a copy of one migrated here by the same CLI: an empty
 // PGlite cluster alone took 7 s to initialise, for every app of the suite.
 export default async function globalSetup(): Promise<void> {
@@ -29,7 +30,9 @@ export default async function globalSetup(): Promise<void> {
   }
   const { name, url } = await createRunDatabase(serverUrl);
   execFileSync(process.execPath, ['dist/scripts/migrate.js', 'run'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'pipe' });
+  // The template of every test file's own database (test/support/own-database.ts); nothing connects to it after this.
+  process.env.TIERDESK_TEST_RUN_DB_URL = url;
   process.env.TIERDESK_TEST_DB_URL = url;
   process.env.TIERDESK_TEST_DB_NAME = name;
-  console.log(`\nTests run on PostgreSQL, fresh database ${name}.`);
+  console.log(`\nTests run on PostgreSQL: each test file on its own copy of ${name}, migrated once.`);
 }
