@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
+import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IdentityChanges } from '../identity/identity-changes.js';
 import { SnapshotCache } from '../identity/snapshot-cache.js';
@@ -51,6 +52,7 @@ export class ApiKeysService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly identities: IdentityChanges,
+    private readonly clock: Clock,
   ) {
     identities.subscribe((change) => {
       if (change === 'all') return this.cache.invalidate();
@@ -63,7 +65,7 @@ export class ApiKeysService {
   /** Creates a key and its service identity; the secret (`tdk_` + 32 random bytes) is returned this once only. */
   async create(actor: Actor, input: CreateApiKeyInput): Promise<{ key: ApiKeyEntity; secret: string }> {
     assertRole(actor, 'admin');
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now()) {
       throw DomainError.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
     const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -110,7 +112,7 @@ export class ApiKeysService {
       key = cachedKeyOf(row);
       if (trusted) this.cache.set(stamp, `hash:${hash}`, key);
     }
-    if (key.expiresAt !== null && key.expiresAt <= Date.now()) return null;
+    if (key.expiresAt !== null && key.expiresAt <= this.clock.now()) return null;
     this.touch(key.actor.apiKeyId!);
     return { ...key.actor, ...(key.expiresAt !== null ? { expiresAt: key.expiresAt } : {}) };
   }
@@ -130,7 +132,7 @@ export class ApiKeysService {
       key = cachedKeyOf(row);
       if (trusted) this.cache.set(stamp, `id:${keyId}`, key);
     }
-    return key.expiresAt !== null && key.expiresAt <= Date.now() ? null : key.actor;
+    return key.expiresAt !== null && key.expiresAt <= this.clock.now() ? null : key.actor;
   }
 
   private keyWithUser() {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service.js';
 import { LRUCache } from 'lru-cache';
+import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IdentityChanges } from '../identity/identity-changes.js';
 import { AppConfig } from '../config/app-config.js';
@@ -34,6 +35,7 @@ export class Authenticator {
     private readonly tiers: TiersService,
     private readonly config: AppConfig,
     private readonly identities: IdentityChanges,
+    private readonly clock: Clock,
   ) {
     this.actors = config.auth.cacheSize > 0 ? new LRUCache({ max: config.auth.cacheSize }) : null;
     identities.subscribe(() => this.generation++);
@@ -53,7 +55,7 @@ export class Authenticator {
    * null once their credential has expired or been revoked, or their user deactivated. From the identity caches.
    */
   async current(actor: Actor): Promise<Actor | null> {
-    if (actor.expiresAt !== undefined && actor.expiresAt <= Date.now()) return null;
+    if (actor.expiresAt !== undefined && actor.expiresAt <= this.clock.now()) return null;
     const now = actor.apiKeyId ? await this.apiKeys.current(actor.apiKeyId) : await this.users.current(actor.id);
     return now && { ...now, expiresAt: actor.expiresAt };
   }
@@ -81,7 +83,7 @@ export class Authenticator {
    */
   private async fromToken(token: string): Promise<Actor | null> {
     const hit = this.identities.trustworthy ? this.actors?.get(token) : undefined;
-    if (hit && hit.generation === this.generation && hit.validUntil > Date.now()) return hit.actor;
+    if (hit && hit.generation === this.generation && hit.validUntil > this.clock.now()) return hit.actor;
     const generation = this.generation;
     const actor = await this.resolveToken(token);
     if (actor && generation === this.generation) {

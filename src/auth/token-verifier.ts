@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { LRUCache } from 'lru-cache';
+import { Clock } from '../common/clock/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { resolveJwtSecret } from './jwt-secret.js';
 
@@ -21,7 +22,10 @@ export class TokenVerifier {
   private readonly algorithms: Algorithm[];
   private readonly verified: LRUCache<string, Claims> | null;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
     const { auth } = config;
     const secret = auth.jwtSecret ?? (auth.jwksUrl ? undefined : resolveJwtSecret(config));
     // A KeyObject: given a string, jsonwebtoken first tries (and fails) to read it as a public key on every verify.
@@ -37,14 +41,14 @@ export class TokenVerifier {
   async verify(token: string): Promise<Claims | null> {
     const cached = this.verified?.get(token);
     if (cached) {
-      if (cached.exp! + this.config.auth.clockSkewSeconds > Date.now() / 1000) return cached;
+      if (cached.exp! + this.config.auth.clockSkewSeconds > this.clock.now() / 1000) return cached;
       this.verified!.delete(token);
       return null;
     }
     const claims = await this.verifySignature(token);
     // A token without expiry would be valid forever.
     if (!claims || typeof claims.exp !== 'number') return null;
-    const lifetimeMs = claims.exp * 1000 - Date.now();
+    const lifetimeMs = claims.exp * 1000 - this.clock.now();
     if (lifetimeMs > 0) this.verified?.set(token, claims, { ttl: lifetimeMs });
     return claims;
   }
@@ -61,6 +65,7 @@ export class TokenVerifier {
         issuer: auth.issuer,
         audience: auth.audience,
         clockTolerance: auth.clockSkewSeconds,
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
       });
       return typeof claims === 'string' ? null : (claims as Claims);
     } catch {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { Clock } from './clock/clock.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { LoaderRegistry } from './graphql/loader.registry.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
@@ -10,7 +11,7 @@ import { IdempotencyService } from './idempotency/idempotency.service.js';
  */
 @Global()
 @Module({
-  providers: [IdempotencyService, LoaderRegistry, { provide: APP_FILTER, useClass: ProblemFilter }],
-  exports: [IdempotencyService, LoaderRegistry],
+  providers: [Clock, IdempotencyService, LoaderRegistry, { provide: APP_FILTER, useClass: ProblemFilter }],
+  exports: [Clock, IdempotencyService, LoaderRegistry],
 })
 export class CommonModule {}
