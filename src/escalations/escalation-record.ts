@@ -19,7 +19,7 @@ export interface MoveRecord {
  */
 export async function recordEscalation(
   em: EntityManager,
-  events: Pick<TicketWriter, 'record'>,
+  events: Pick<TicketWriter, 'record' | 'now'>,
   ticket: TicketEntity,
   move: MoveRecord,
 ): Promise<EscalationEntity> {
@@ -34,7 +34,7 @@ export async function recordEscalation(
       handoff: move.handoff,
       actorId: move.actorId,
       trigger: move.trigger,
-      at: new Date(),
+      at: events.now(),
     }),
   );
   await events.record(em, ticket, {

@@ -66,6 +66,7 @@ export class InfoRequestsService {
           status: 'open',
           createdById: actor.id,
           messageId: message.id,
+          createdAt: this.writer.now(),
         }),
       );
       await this.writer.moveStatus(em, actor, ticket, 'pending', created.createdAt, 'info_request');
@@ -102,7 +103,7 @@ export class InfoRequestsService {
       if (item.kind === 'text' && ids.length)
         throw DomainError.validation([{ field: 'attachmentIds', message: `item "${item.key}" takes text, not files` }]);
       await this.attachments.attachToInfoRequest(em, actor, ticketId, request.id, ids, ACCEPTS[item.kind]);
-      const now = new Date();
+      const now = this.writer.now();
       item.answer = { text: input.text ?? null, attachmentIds: ids, answeredAt: now.toISOString(), answeredBy: actor.id };
       const fulfilled = request.items.every((i) => !i.required || i.answer);
       if (fulfilled) Object.assign(request, { status: 'fulfilled', fulfilledAt: now });
@@ -140,7 +141,7 @@ export class InfoRequestsService {
       if (!ticket) return;
       const request = await em.findOneByOrFail(InfoRequestEntity, { id: infoRequestId });
       if (request.status !== 'open' || request.remindedAt) return;
-      request.remindedAt = new Date();
+      request.remindedAt = this.writer.now();
       await em.save(request);
       const missing = request.items.filter((i) => i.required && !i.answer).map((i) => i.key);
       await this.writer.record(em, ticket, { type: 'ticket.info_reminder', actorId: null, after: { infoRequestId, missing } });

@@ -5,6 +5,7 @@ import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { Clock } from '../common/clock/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { namedStatement, preparedIn } from '../database/prepared-read.js';
 
@@ -43,7 +44,15 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
+    clock: Clock,
+  ) {
+    // Jobs run at clock time: when a test moves the clock, the jobs due by then are released now.
+    clock.onAdvance((now) =>
+      this.boss
+        ? this.dataSource.query(`UPDATE pgboss.job SET start_after = now() WHERE state = 'created' AND start_after <= $1`, [now])
+        : Promise.resolve(),
+    );
+  }
 
   /** Call from onModuleInit. With `cron`, pg-boss also sends the queue a job on that schedule (one replica per tick). */
   register<T extends object>(

@@ -134,7 +134,7 @@ export class SlaClocks implements TicketChangeListener, OnModuleInit {
     if (deadline.toISOString() !== job.at) return null;
     if (job.kind === 'warning') {
       if (clock.warnedAt || clock.breachedAt) return null;
-      clock.warnedAt = new Date();
+      clock.warnedAt = this.writer.now();
       await em.update(SlaClockEntity, { id: clock.id }, { warnedAt: clock.warnedAt });
       await this.recordClockEvent(em, ticket, 'sla.warning', clock);
       return null;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { assertRole, type Actor } from '../auth/actor.js';
+import { Clock } from '../common/clock/clock.js';
 import { TicketAccess } from '../tickets/ticket-access.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
 import { toSlaClock, type SlaTimeline } from './sla-timeline.model.js';
@@ -12,6 +13,7 @@ export class SlaTimelineService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TicketAccess,
+    private readonly clock: Clock,
   ) {}
 
   async timeline(actor: Actor, ticketId: string): Promise<SlaTimeline> {
@@ -20,7 +22,7 @@ export class SlaTimelineService {
     const clocks = await this.dataSource
       .getRepository(SlaClockEntity)
       .find({ where: { ticketId }, order: { metric: 'ASC', cycle: 'ASC' } });
-    const now = new Date();
+    const now = this.clock.date();
     return { ticketId, policyId: ticket.slaPolicyId, clocks: clocks.map((c) => toSlaClock(c, now)) };
   }
 }

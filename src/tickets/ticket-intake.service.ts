@@ -90,7 +90,7 @@ export class TicketIntake {
     } as const;
     const { tier, routedBy } = await this.entryFor(em, catalog, input.tierId, fields);
     const id = newId();
-    const createdAt = new Date();
+    const createdAt = this.writer.now();
     const policy = applicablePolicyIn(catalog.policies, fields.priority, tier.id);
     const clocks = policy ? this.clocks.plan(id, policy, createdAt) : [];
     // The tier's assignment lock (round robin, least loaded), if any, is taken last: held for the fewest statements.

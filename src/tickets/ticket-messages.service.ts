@@ -44,7 +44,15 @@ export class TicketMessagesService {
       ]);
     }
     if (ticket.status === 'closed') throw new DomainError('INVALID_TRANSITION', 'The ticket is closed; open a follow-up ticket instead');
-    const saved = await em.save(em.create(TicketMessageEntity, { ticketId: ticket.id, authorId: actor.id, visibility, body: input.body }));
+    const saved = await em.save(
+      em.create(TicketMessageEntity, {
+        ticketId: ticket.id,
+        authorId: actor.id,
+        visibility,
+        body: input.body,
+        createdAt: this.writer.now(),
+      }),
+    );
     await this.attachments.attachToMessage(em, actor, ticket.id, saved.id, input.attachmentIds ?? []);
     await this.writer.record(em, ticket, {
       type: 'ticket.message_added',

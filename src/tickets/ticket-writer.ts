@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../auth/actor.js';
+import { Clock } from '../common/clock/clock.js';
 import { newId } from '../common/ids.js';
 import { writeTransaction } from '../common/idempotency/unit-of-work.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
@@ -59,6 +60,7 @@ export class TicketWriter implements OnModuleInit {
     private readonly access: TicketAccess,
     private readonly outbox: OutboxDispatcher,
     private readonly tiers: TiersService,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -66,6 +68,11 @@ export class TicketWriter implements OnModuleInit {
     this.tiers.onLevelChange((em, tierId, level) =>
       em.query(`UPDATE ticket SET "escalationLevel" = $2 WHERE "tierId" = $1`, [tierId, level]),
     );
+  }
+
+  /** What every change stamps (SLA times, events): the app's clock, which tests move instead of sleeping. */
+  now(): Date {
+    return this.clock.date();
   }
 
   listen(listener: TicketChangeListener): void {
@@ -106,7 +113,7 @@ export class TicketWriter implements OnModuleInit {
       before: input.before ?? null,
       after: input.after ?? null,
       internal: input.internal ?? false,
-      at: new Date(),
+      at: this.clock.date(),
     });
     const [row]: { sequence: number; position: string }[] = await em.query(
       `WITH seq AS (UPDATE ticket SET "lastEventSequence" = "lastEventSequence" + 1 WHERE id = $1 RETURNING "lastEventSequence" AS sequence),
@@ -134,7 +141,7 @@ export class TicketWriter implements OnModuleInit {
     if (Object.keys(after).length === 0) return ticket;
     const from = ticket.status;
     Object.assign(ticket, after);
-    const now = new Date();
+    const now = this.clock.date();
     if ('status' in after) this.stampStatus(ticket, now);
     if ('subject' in after || 'description' in after) ticket.searchPublicText = await publicSearchText(em, ticket);
     const saved = await em.save(ticket);

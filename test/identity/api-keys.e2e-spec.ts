@@ -46,7 +46,7 @@ describe('API keys (e2e)', () => {
     const { secret } = (await createKey({ name: 'short-lived', role: 'agent', expiresAt: new Date(expiresAt).toISOString() }).expect(201))
       .body;
     await me(secret).expect(200);
-    t.app.get(Clock).advance(expiresAt - Date.now() + 50); // past expiresAt, without waiting for it
+    await t.app.get(Clock).advance(expiresAt - Date.now() + 50); // past expiresAt, without waiting for it
     await me(secret).expect(401);
   });
 

@@ -71,7 +71,7 @@ describe('JWT authentication (e2e)', () => {
       const token = sign({ sub: `short-${randomUUID()}`, exp: now() + 2 });
       await me(t, token).expect(200);
       await me(t, token).expect(200); // verified once, then cached
-      t.app.get(Clock).advance(2600); // past exp, without waiting for it
+      await t.app.get(Clock).advance(2600); // past exp, without waiting for it
       await me(t, token).expect(401);
     });
   });

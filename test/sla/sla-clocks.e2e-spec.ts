@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Clock as AppClock } from '../../src/common/clock/clock';
 import { JobQueue } from '../../src/jobs/job-queue';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { person, ticket, tier, type Person } from '../support/world';
@@ -17,7 +18,6 @@ interface Clock {
 }
 
 const MINUTE = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SLA clocks (e2e)', () => {
   let t: TestApp;
@@ -97,7 +97,7 @@ describe('SLA clocks (e2e)', () => {
     const paused = await timeline(created.id);
     expect(clock(paused.clocks, 'resolution').pauses).toEqual([{ from: expect.any(String), to: null, reason: 'pending' }]);
     expect((await get(created.id)).sla.firstResponseDueAt).toBe(clock(before.clocks, 'first_response').dueAt);
-    await sleep(1200);
+    await t.app.get(AppClock).advance(1200); // paused 1.2 s, without waiting for it
     await patch(created.id, { status: 'open' });
     const after = await timeline(created.id);
     for (const metric of ['first_response', 'resolution']) {
