@@ -79,7 +79,7 @@ export class EscalationsService {
   ): Promise<{ ticket: TicketEntity; record: EscalationEntity }> {
     const previousAssignee = ticket.assigneeId;
     const assigneeId = await assignInTier(em, move.to);
-    const saved = await this.writer.moveTier(em, ticket, move.to, assigneeId, this.writer.now());
+    const saved = await this.writer.moveTier(em, ticket, move.to, assigneeId);
     const record = await recordEscalation(em, this.writer, saved, move);
     if (saved.assigneeId !== previousAssignee) {
       await this.writer.record(em, saved, {

@@ -148,13 +148,7 @@ export class TicketWriter implements OnModuleInit {
     if ('status' in after) await this.each((l) => l.statusChanged(em, saved, from, saved.status, now));
     if ('priority' in after) await this.each((l) => l.retargeted(em, saved, now));
     await this.record(em, saved, { type: 'ticket.updated', actorId: actor.id, before, after });
-    if ('status' in after)
-      await this.record(em, saved, {
-        type: 'ticket.status_changed',
-        actorId: actor.id,
-        before: { status: from },
-        after: { status: saved.status },
-      });
+    if ('status' in after) await this.recordStatusChange(em, saved, actor.id, from);
     if ('assigneeId' in after)
       await this.record(em, saved, {
         type: 'ticket.assigned',
@@ -178,15 +172,10 @@ export class TicketWriter implements OnModuleInit {
     if (to === from) return;
     assertTransition(from, to);
     ticket.status = to;
-    if (to === 'open') ticket.solvedAt = null;
+    this.stampStatus(ticket, at);
     await em.save(ticket);
     await this.each((l) => l.statusChanged(em, ticket, from, to, at, pauseReason));
-    await this.record(em, ticket, {
-      type: 'ticket.status_changed',
-      actorId: actor?.id ?? null,
-      before: { status: from },
-      after: { status: to },
-    });
+    await this.recordStatusChange(em, ticket, actor?.id ?? null, from);
   }
 
   /**
@@ -229,7 +218,6 @@ export class TicketWriter implements OnModuleInit {
     ticket: TicketEntity,
     tier: { id: string; level: number },
     assigneeId: string | null,
-    at: Date,
   ): Promise<TicketEntity> {
     const [[changed]] = await em.query(
       `UPDATE ticket SET "tierId" = $2, "escalationLevel" = $3, "assigneeId" = $4, version = version + 1, "updatedAt" = now()
@@ -237,7 +225,7 @@ export class TicketWriter implements OnModuleInit {
       [ticket.id, tier.id, tier.level, assigneeId],
     );
     const saved = Object.assign(ticket, { tierId: tier.id, escalationLevel: tier.level, assigneeId }, changed);
-    await this.each((l) => l.retargeted(em, saved, at));
+    await this.each((l) => l.retargeted(em, saved, this.clock.date()));
     return saved;
   }
 
@@ -262,6 +250,11 @@ export class TicketWriter implements OnModuleInit {
     Object.assign(ticket, row);
   }
 
+  private recordStatusChange(em: EntityManager, ticket: TicketEntity, actorId: string | null, from: TicketStatus) {
+    return this.record(em, ticket, { type: 'ticket.status_changed', actorId, before: { status: from }, after: { status: ticket.status } });
+  }
+
+  /** The status's own timestamps, for every move (edits and the moves replies and information requests make). */
   private stampStatus(ticket: TicketEntity, now: Date): void {
     if (ticket.status === 'solved') ticket.solvedAt = now;
     if (ticket.status === 'closed') ticket.closedAt = now;
