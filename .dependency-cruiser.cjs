@@ -1,6 +1,5 @@
 // The direction of the code (`npm run deps`, run in CI): no folder of src/ may depend, through any path, on a folder
-// that depends back on it, and the database plumbing depends on no feature. The folder cycles there were when the check
-// came in are listed in .dependency-cruiser-known-violations.json (scripts/check-dependencies.mjs); any new one fails.
+// that depends back on it, and the database plumbing depends on no feature. Any violation fails.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

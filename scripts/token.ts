@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { resolveJwtSecret } from '../src/auth/jwt-secret.js';
-import { ROLES, type Role } from '../src/auth/actor.js';
+import { ROLES, type Role } from '../src/actor/actor.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { ConfigError } from '../src/config/env.validation.js';
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { installHttpHooks } from './common/http/http-hooks.js';
+import { installHttpHooks } from './http-hooks.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { armFailpoints } from './common/failpoints/failpoints.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';

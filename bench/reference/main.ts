@@ -21,7 +21,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Pool } from 'pg';
 import { v7 } from 'uuid';
 
-// Exactly the columns toTicket (src/tickets/ticket.model.ts) reads; no joins (escalationLevel lives on the ticket row).
+// Exactly the columns toTicket (src/ticket-core/ticket.model.ts) reads; no joins (escalationLevel lives on the ticket row).
 const COLUMNS = `id, number, subject, description, status, priority, type, channel, "requesterId", "organizationId", "tierId",
   "assigneeId", tags, "customFields", "slaPolicyId", "firstResponseDueAt", "resolutionDueAt", "firstRespondedAt", "slaBreached",
   "escalationLevel", "followUpOfId", "createdAt", "updatedAt", "solvedAt", "closedAt", version`;

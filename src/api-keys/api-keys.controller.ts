@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { NotStoredForReplay } from '../common/idempotency/idempotency.interceptor.js';
 import { PageArgs } from '../common/pagination/page.args.js';
 import { Paginated } from '../common/pagination/paginated.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { Clock } from '../common/clock/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IdentityChanges } from '../identity/identity-changes.js';
@@ -14,7 +14,7 @@ import { UserEntity } from '../users/user.entity.js';
 import { toActor, UsersService } from '../users/users.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyInput } from './dto/create-api-key.input.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 
 export const API_KEY_PREFIX = 'tdk_';
 const LAST_USED_GRANULARITY_MS = 60_000;

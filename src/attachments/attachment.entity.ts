@@ -1,8 +1,7 @@
 import { BeforeInsert, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { InfoRequestEntity } from '../info-requests/info-request.entity.js';
-import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketMessageEntity } from '../ticket-core/ticket-message.entity.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 export const ATTACHMENT_KINDS = ['image', 'log', 'document', 'archive', 'other'] as const;
@@ -49,7 +48,8 @@ export class AttachmentEntity {
   @ManyToOne(() => TicketMessageEntity, { nullable: true, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'messageId', foreignKeyConstraintName: 'fk_attachment_messageId' })
   message?: never;
-  @ManyToOne(() => InfoRequestEntity, { nullable: true, onDelete: 'CASCADE' })
+  // Named by table: information requests sit above attachments (they take answers as files), so no import back.
+  @ManyToOne('info_request', { nullable: true, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'infoRequestId', foreignKeyConstraintName: 'fk_attachment_infoRequestId' })
   infoRequest?: never;
   @ManyToOne(() => UserEntity, { nullable: false, onDelete: 'RESTRICT' })

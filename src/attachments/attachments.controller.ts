@@ -3,9 +3,9 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, 
 import '@fastify/multipart';
 import { create as contentDisposition } from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { PageArgs } from '../common/pagination/page.args.js';
 import { Paginated } from '../common/pagination/paginated.js';

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobQueue } from '../jobs/job-queue.js';
-import { TicketCoreModule } from '../tickets/ticket-core.module.js';
+import { TicketCoreModule } from '../ticket-core/ticket-core.module.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsResolver } from './attachments.resolver.js';
 import { AttachmentUploads } from './attachment-uploads.service.js';

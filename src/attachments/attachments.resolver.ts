@@ -1,12 +1,12 @@
 import { Args, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { Attachment, toAttachment } from './attachment.model.js';
 import { ATTACHMENT_KEYSET, AttachmentsService } from './attachments.service.js';
-import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
+import { TicketPageArgs } from '../ticket-core/ticket-page.args.js';
 
 @ObjectType('AttachmentConnection')
 class AttachmentConnection extends Connection(Attachment) {}

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { AppConfig } from '../config/app-config.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
-import { TicketAccess, type TicketScope } from '../tickets/ticket-access.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketAccess, type TicketScope } from '../ticket-core/ticket-access.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 import { AttachmentEntity, type AttachmentKind } from './attachment.entity.js';
 import { AttachmentStorage, type ByteRange } from './storage/attachment-storage.js';
 

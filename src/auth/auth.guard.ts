@@ -4,9 +4,9 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiter, type HeaderTarget } from '../rate-limit/rate-limiter.js';
-import type { Actor, Role } from './actor.js';
+import type { Actor, Role } from '../actor/actor.js';
 import { Authenticator, type Authentication } from './authenticator.js';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
+import { PUBLIC_KEY, ROLES_KEY } from '../actor/roles.decorator.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CHARGED = Symbol('tierdesk:rate-limit-charged');

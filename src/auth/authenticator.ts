@@ -7,7 +7,7 @@ import { IdentityChanges } from '../identity/identity-changes.js';
 import { AppConfig } from '../config/app-config.js';
 import { TiersService } from '../tiers/tiers.service.js';
 import { UsersService } from '../users/users.service.js';
-import { ROLES, type Actor, type Role } from './actor.js';
+import { ROLES, type Actor, type Role } from '../actor/actor.js';
 import { TokenVerifier, type Claims } from './token-verifier.js';
 
 /** Who sent a request: a verified caller, nobody (no credential), or a credential refused with this error. */

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, RoleEnum, type Actor, type Role } from './actor.js';
+import { ROLES, RoleEnum, type Actor, type Role } from '../actor/actor.js';
 
 registerEnumType(RoleEnum, { name: 'Role', description: 'customer asks for help; agent works tickets; admin configures Tierdesk' });
 

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TiersService } from '../tiers/tiers.service.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import { Caller } from './caller.model.js';
-import { CurrentActor } from './current-actor.decorator.js';
-import { Roles } from './roles.decorator.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 
 @ApiTags('identity')
 @Controller('me')

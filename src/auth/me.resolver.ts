@@ -1,9 +1,9 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { TiersService } from '../tiers/tiers.service.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import { Caller } from './caller.model.js';
-import { CurrentActor } from './current-actor.decorator.js';
-import { Roles } from './roles.decorator.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 
 @Resolver(() => Caller)
 export class MeResolver {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { TicketWriter } from '../tickets/ticket-writer.js';
-import type { TicketEntity } from '../tickets/ticket.entity.js';
+import type { TicketWriter } from '../ticket-core/ticket-writer.js';
+import type { TicketEntity } from '../ticket-core/ticket.entity.js';
 import type { TierEntity } from '../tiers/tier.entity.js';
 import { EscalationEntity, type EscalationTrigger, type Handoff } from './escalation.entity.js';
 

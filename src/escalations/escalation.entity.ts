@@ -1,6 +1,6 @@
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 export const ESCALATION_DIRECTIONS = ['up', 'down'] as const;

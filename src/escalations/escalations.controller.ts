@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { PageArgs } from '../common/pagination/page.args.js';
 import { Paginated } from '../common/pagination/paginated.js';
-import { Ticket, toTicket } from '../tickets/ticket.model.js';
+import { Ticket, toTicket } from '../ticket-core/ticket.model.js';
 import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { EscalationsService } from './escalations.service.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { SlaModule } from '../sla/sla.module.js';
-import { TicketCoreModule } from '../tickets/ticket-core.module.js';
+import { TicketCoreModule } from '../ticket-core/ticket-core.module.js';
 import { EscalationsController } from './escalations.controller.js';
 import { EscalationsResolver } from './escalations.resolver.js';
 import { EscalationsService } from './escalations.service.js';

@@ -1,15 +1,15 @@
 import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
-import { reviveTicket, Ticket, toTicket } from '../tickets/ticket.model.js';
+import { reviveTicket, Ticket, toTicket } from '../ticket-core/ticket.model.js';
 import { EscalateInput } from './dto/escalate.input.js';
 import { Escalation, toEscalation } from './escalation.model.js';
 import { ESCALATION_KEYSET, EscalationsService } from './escalations.service.js';
-import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
+import { TicketPageArgs } from '../ticket-core/ticket-page.args.js';
 
 @ObjectType('EscalationConnection')
 class EscalationConnection extends Connection(Escalation) {}

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
-import { TicketAccess } from '../tickets/ticket-access.js';
-import type { TicketEntity } from '../tickets/ticket.entity.js';
-import { TicketWriter } from '../tickets/ticket-writer.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
+import type { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { TicketWriter } from '../ticket-core/ticket-writer.js';
 import { assignInTier } from '../tiers/assignment.js';
 import { TierEntity, type HandoffField } from '../tiers/tier.entity.js';
 import type { EscalateInput } from './dto/escalate.input.js';

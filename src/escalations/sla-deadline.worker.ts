@@ -5,7 +5,7 @@ import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { SlaClockEntity } from '../sla/sla-clock.entity.js';
 import { SLA_DEADLINE_QUEUE, SlaClocks, type DeadlineJob } from '../sla/sla-clocks.service.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 import { EscalationsService } from './escalations.service.js';
 
 /**

@@ -1,6 +1,5 @@
 import { BeforeInsert, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /**
@@ -25,7 +24,8 @@ export class TicketEventEntity {
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' }) at!: Date;
 
   // For the foreign keys only, never loaded. The audit trail keeps its actors: a user it names cannot be deleted.
-  @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
+  // Named by table: the ticket core writes events, so the event does not import the ticket back.
+  @ManyToOne('ticket', { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_ticket_event_ticketId' })
   ticket?: never;
   @ManyToOne(() => UserEntity, { nullable: true, onDelete: 'RESTRICT' })

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Public } from '../auth/roles.decorator.js';
+import { Public } from '../actor/roles.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { HealthStatus, ReadinessStatus } from './health.model.js';

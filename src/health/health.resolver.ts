@@ -1,5 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { Public } from '../auth/roles.decorator.js';
+import { Public } from '../actor/roles.decorator.js';
 import { HealthStatus } from './health.model.js';
 
 @Resolver(() => HealthStatus)

@@ -11,8 +11,8 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { TicketMessageEntity } from '../tickets/ticket-message.entity.js';
-import { TicketEntity } from '../tickets/ticket.entity.js';
+import { TicketMessageEntity } from '../ticket-core/ticket-message.entity.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 export const INFO_ITEM_KINDS = ['screenshot', 'log', 'file', 'text'] as const;

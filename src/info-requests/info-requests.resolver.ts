@@ -1,14 +1,14 @@
 import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';
 import { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequest, reviveInfoRequest, toInfoRequest } from './info-request.model.js';
 import { INFO_REQUEST_KEYSET, InfoRequestsService } from './info-requests.service.js';
-import { TicketPageArgs } from '../tickets/dto/ticket-page.args.js';
+import { TicketPageArgs } from '../ticket-core/ticket-page.args.js';
 
 @ObjectType('InfoRequestConnection')
 class InfoRequestConnection extends Connection(InfoRequest) {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { assertRole, isStaff, type Actor } from '../auth/actor.js';
+import { assertRole, isStaff, type Actor } from '../actor/actor.js';
 import type { AttachmentKind } from '../attachments/attachment.entity.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -9,9 +9,9 @@ import { paginate, type KeysetColumn, type Page } from '../common/pagination/key
 import { AppConfig } from '../config/app-config.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { JobQueue } from '../jobs/job-queue.js';
-import { TicketAccess } from '../tickets/ticket-access.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
 import { TicketMessagesService } from '../tickets/ticket-messages.service.js';
-import { TicketWriter } from '../tickets/ticket-writer.js';
+import { TicketWriter } from '../ticket-core/ticket-writer.js';
 import type { CreateInfoRequestInput, InfoResponseInput } from './dto/info-request.inputs.js';
 import { InfoRequestEntity, type InfoItem, type InfoItemKind } from './info-request.entity.js';
 

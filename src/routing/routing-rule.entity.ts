@@ -12,7 +12,7 @@ import {
 } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TierEntity } from '../tiers/tier.entity.js';
-import type { TicketChannel, TicketPriority, TicketType } from '../tickets/ticket-status.js';
+import type { TicketChannel, TicketPriority, TicketType } from '../ticket-core/ticket-status.js';
 
 /**
  * Sends new tickets to a tier other than the first line. Every non-empty condition must hold (AND); within one

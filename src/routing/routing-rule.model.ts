@@ -7,8 +7,8 @@ import {
   type TicketChannel,
   type TicketPriority,
   type TicketType,
-} from '../tickets/ticket-status.js';
-import { TicketChannelEnum, TicketPriorityEnum, TicketTypeEnum } from '../tickets/ticket.enums.js';
+} from '../ticket-core/ticket-status.js';
+import { TicketChannelEnum, TicketPriorityEnum, TicketTypeEnum } from '../ticket-core/ticket.enums.js';
 import type { RoutingRuleEntity } from './routing-rule.entity.js';
 
 export const MAX_CONDITION_VALUES = 50;

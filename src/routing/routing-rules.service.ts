@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
@@ -10,7 +10,7 @@ import { rejectNulls } from '../common/validation/reject-nulls.js';
 import { assertTierReference } from '../tiers/tier-reference.js';
 import type { CreateRoutingRuleInput, RoutingConditionsInput, UpdateRoutingRuleInput } from './dto/routing-rule.input.js';
 import { RoutingRuleEntity } from './routing-rule.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 
 const MAX_POSITION = 1_000_000;
 const CONDITION_LISTS = ['types', 'priorities', 'channels', 'tags', 'organizationIds'] as const;

@@ -1,4 +1,4 @@
-import type { TicketChannel, TicketPriority, TicketType } from '../tickets/ticket-status.js';
+import type { TicketChannel, TicketPriority, TicketType } from '../ticket-core/ticket-status.js';
 import type { RoutingRuleEntity } from './routing-rule.entity.js';
 
 /** What routing looks at on a new ticket. */

@@ -1,6 +1,6 @@
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
-import { TicketEntity, type SlaMetric } from '../tickets/ticket.entity.js';
+import { TicketEntity, type SlaMetric } from '../ticket-core/ticket.entity.js';
 
 export interface SlaPause {
   from: string;

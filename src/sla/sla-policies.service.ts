@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import { rejectNulls } from '../common/validation/reject-nulls.js';
-import type { TicketPriority } from '../tickets/ticket-status.js';
+import type { TicketPriority } from '../ticket-core/ticket-status.js';
 import { assertTierReference } from '../tiers/tier-reference.js';
 import type { CreateSlaPolicyInput, UpdateSlaPolicyInput } from './dto/sla-policy.input.js';
 import { SlaPolicyEntity } from './sla-policy.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 
 export const SLA_POLICY_KEYSET: KeysetColumn<SlaPolicyEntity>[] = [
   { expression: 'p."createdAt"', direction: 'ASC', value: (p) => p.createdAt.toISOString(), cast: '::timestamptz' },

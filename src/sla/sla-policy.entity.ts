@@ -12,7 +12,7 @@ import {
 } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TierEntity } from '../tiers/tier.entity.js';
-import { TICKET_PRIORITIES, type TicketPriority } from '../tickets/ticket-status.js';
+import { TICKET_PRIORITIES, type TicketPriority } from '../ticket-core/ticket-status.js';
 
 /**
  * Response-time promises for one priority, optionally only in one tier. The most specific policy applies:

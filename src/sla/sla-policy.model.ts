@@ -1,7 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { TICKET_PRIORITIES, type TicketPriority } from '../tickets/ticket-status.js';
-import { TicketPriorityEnum } from '../tickets/ticket.enums.js';
+import { TICKET_PRIORITIES, type TicketPriority } from '../ticket-core/ticket-status.js';
+import { TicketPriorityEnum } from '../ticket-core/ticket.enums.js';
 import type { SlaPolicyEntity } from './sla-policy.entity.js';
 
 /** A year: the longest target a policy may set. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { TicketPriority } from '../tickets/ticket-status.js';
+import type { TicketPriority } from '../ticket-core/ticket-status.js';
 import { SlaPolicyEntity } from './sla-policy.entity.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { SlaMetricEnum } from '../tickets/ticket.enums.js';
-import type { SlaMetric } from '../tickets/ticket.entity.js';
+import { SlaMetricEnum } from '../ticket-core/ticket.enums.js';
+import type { SlaMetric } from '../ticket-core/ticket.entity.js';
 import type { SlaClockEntity } from './sla-clock.entity.js';
 
 const dateTime = { type: String, format: 'date-time', maxLength: 30 } as const;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { Clock } from '../common/clock/clock.js';
-import { TicketAccess } from '../tickets/ticket-access.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
 import { SlaClockEntity } from './sla-clock.entity.js';
 import { toSlaClock, type SlaTimeline } from './sla-timeline.model.js';
 

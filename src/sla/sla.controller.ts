@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { SlaTimeline } from './sla-timeline.model.js';
 import { SlaTimelineService } from './sla-timeline.service.js';
 import { ParseIdPipe } from '../common/validation/parse-id.pipe.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TicketCoreModule } from '../tickets/ticket-core.module.js';
+import { TicketCoreModule } from '../ticket-core/ticket-core.module.js';
 import { SlaClocks } from './sla-clocks.service.js';
 import { SlaController } from './sla.controller.js';
 import { SlaResolver } from './sla.resolver.js';

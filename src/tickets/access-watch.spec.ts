@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { IdentityChanges } from '../identity/identity-changes.js';
 import { AccessWatch } from './access-watch.js';

@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PubSub } from 'graphql-subscriptions';
 import type { DataSource } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { SubscriberConnection } from '../common/graphql/subscriber-connection.js';
 import { IdentityChanges } from '../identity/identity-changes.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { EventBus, TICKET_EVENTS_TOPIC } from '../events/event-bus.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
-import { TicketAccess, type TicketScope } from './ticket-access.js';
+import { TicketAccess, type TicketScope } from '../ticket-core/ticket-access.js';
 import { AccessWatch } from './access-watch.js';
-import { TicketEntity } from './ticket.entity.js';
-import { toTicketEvent, type TicketEvent } from './ticket.model.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { toTicketEvent, type TicketEvent } from '../ticket-core/ticket.model.js';
 
 // The backlog is read in pages of this many visible events, until it is exhausted.
 const BACKLOG_PAGE = 1000;

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
 import { UserEntity } from '../users/user.entity.js';
-import type { TicketEntity } from './ticket.entity.js';
+import type { TicketEntity } from '../ticket-core/ticket.entity.js';
 
 /** Refuses (403) any field outside `allowed`, naming each. */
 export function assertOnly(input: object, allowed: Set<string>, what: string): void {

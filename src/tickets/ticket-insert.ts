@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { hydrate, preparedIn, selectColumns, type PreparedStatement } from '../database/prepared-read.js';
 import type { SlaClockEntity } from '../sla/sla-clock.entity.js';
 import { StaleIntakeCatalog } from './intake-catalog.js';
-import { TicketEntity } from './ticket.entity.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 
 /** The columns a create sets; the rest take their defaults (status new, no breaches, …). */
 export type NewTicket = Pick<

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { newId } from '../common/ids.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 import { recordEscalation, type MoveRecord } from '../escalations/escalation-record.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { matchingRule } from '../routing/routing.js';
@@ -15,11 +15,11 @@ import { TierEntity } from '../tiers/tier.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { CreateTicketInput } from './dto/ticket.inputs.js';
 import { IntakeCatalogCache, StaleIntakeCatalog, type IntakeCatalog } from './intake-catalog.js';
-import { TicketAccess, type TicketScope } from './ticket-access.js';
+import { TicketAccess, type TicketScope } from '../ticket-core/ticket-access.js';
 import { insertNewTicket } from './ticket-insert.js';
 import { assertAssignable, assertOnly, createdSnapshot } from './ticket-input-rules.js';
-import { TicketEntity } from './ticket.entity.js';
-import { TicketWriter } from './ticket-writer.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { TicketWriter } from '../ticket-core/ticket-writer.js';
 
 // What a customer may set; anything else they send is refused, naming the field (no mass assignment). Not channel: it
 // is a routing input, set by the intake (web/api from the credential, email from the mailbox).

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { paginate, paginateEach, type KeysetColumn, type Page, type PageRequest } from '../common/pagination/keyset.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { AddMessageInput } from './dto/ticket.inputs.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
-import { TicketAccess } from './ticket-access.js';
-import { TicketMessageEntity } from './ticket-message.entity.js';
-import type { TicketEntity } from './ticket.entity.js';
-import { TicketWriter } from './ticket-writer.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
+import { TicketMessageEntity } from '../ticket-core/ticket-message.entity.js';
+import type { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { TicketWriter } from '../ticket-core/ticket-writer.js';
 
 export const MESSAGE_KEYSET: KeysetColumn<TicketMessageEntity>[] = [
   { expression: 'm."createdAt"', direction: 'ASC', value: (m) => m.createdAt.toISOString(), cast: '::timestamptz' },

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
 import type { TicketFilter, TicketSort } from './dto/list-tickets.args.js';
 import { preparedMany, selectColumns } from '../database/prepared-read.js';
-import { TicketAccess } from './ticket-access.js';
-import { TicketEntity } from './ticket.entity.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
+import { TicketEntity } from '../ticket-core/ticket.entity.js';
 
 const byId = (direction: 'ASC' | 'DESC'): KeysetColumn<TicketEntity> => ({
   expression: 't.id',

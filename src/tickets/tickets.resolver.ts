@@ -1,7 +1,7 @@
 import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import type { Loaders } from '../common/graphql/loader.registry.js';
 import type { SubscriberConnection } from '../common/graphql/subscriber-connection.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
@@ -25,7 +25,7 @@ import {
   TicketMessageConnection,
   toTicket,
   toTicketMessage,
-} from './ticket.model.js';
+} from '../ticket-core/ticket.model.js';
 import { TicketsService } from './tickets.service.js';
 
 @ObjectType('TicketConnection')

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import type { CreateTicketInput, UpdateTicketInput } from './dto/ticket.inputs.js';
-import { TicketAccess } from './ticket-access.js';
+import { TicketAccess } from '../ticket-core/ticket-access.js';
 import { TicketIntake } from './ticket-intake.service.js';
 import { assertAssignable, assertOnly } from './ticket-input-rules.js';
-import type { TicketEntity } from './ticket.entity.js';
-import { TicketWriter } from './ticket-writer.js';
+import type { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { TicketWriter } from '../ticket-core/ticket-writer.js';
 
 const CUSTOMER_UPDATE_FIELDS = new Set(['subject', 'description']);
 

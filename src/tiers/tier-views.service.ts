@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import type { TierEntity } from './tier.entity.js';
 import { TiersService } from './tiers.service.js';
 

@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import type { Actor } from '../auth/actor.js';
-import { CurrentActor } from '../auth/current-actor.decorator.js';
-import { Roles } from '../auth/roles.decorator.js';
+import type { Actor } from '../actor/actor.js';
+import { CurrentActor } from '../actor/current-actor.decorator.js';
+import { Roles } from '../actor/roles.decorator.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { ConnectionArgs } from '../common/pagination/page.args.js';
 import { Connection, toConnection } from '../common/pagination/paginated.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { assertRole, type Actor } from '../auth/actor.js';
+import { assertRole, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
 import { paginate, type KeysetColumn, type Page } from '../common/pagination/keyset.js';
@@ -10,7 +10,7 @@ import { UserEntity } from '../users/user.entity.js';
 import type { CreateTierInput, UpdateTierInput } from './dto/tier.input.js';
 import { TierMemberEntity } from './tier-member.entity.js';
 import { TierEntity } from './tier.entity.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 
 export const TIER_KEYSET: KeysetColumn<TierEntity>[] = [
   { expression: 'tr.level', direction: 'ASC', value: (t) => t.level },

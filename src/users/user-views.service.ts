@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import type { OrganizationEntity } from './organization.entity.js';
 import { OrganizationsService } from './organizations.service.js';
 import type { UserEntity } from './user.entity.js';

@@ -11,7 +11,7 @@ import {
   VersionColumn,
   type Relation,
 } from 'typeorm';
-import { ROLES, type Role } from '../auth/actor.js';
+import { ROLES, type Role } from '../actor/actor.js';
 import { newId } from '../common/ids.js';
 import { OrganizationEntity } from './organization.entity.js';
 

@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, RoleEnum, type Role } from '../auth/actor.js';
+import { ROLES, RoleEnum, type Role } from '../actor/actor.js';
 import { USER_KINDS, type UserEntity, type UserKind } from './user.entity.js';
 import type { UserView } from './user-views.service.js';
 

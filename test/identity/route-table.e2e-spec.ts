@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Role } from '../../src/auth/actor';
+import type { Role } from '../../src/actor/actor';
 import { IDEMPOTENT_IN_SERVICE, IDEMPOTENT_RESPONSE } from '../../src/common/idempotency/idempotency.metadata';
 import { concretePath, graphqlOperations, restRoutes, type RouteRule } from '../support/routes';
 import { createTestApp, tokenFor, type TestApp } from '../support/test-app';

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { RESOLVER_NAME_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
-import type { Role } from '../../src/auth/actor';
-import { PUBLIC_KEY, ROLES_KEY } from '../../src/auth/roles.decorator';
+import type { Role } from '../../src/actor/actor';
+import { PUBLIC_KEY, ROLES_KEY } from '../../src/actor/roles.decorator';
 
 export interface RouteRule {
   /** `GET /v1/users/:id` or `Query.users` */

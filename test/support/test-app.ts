@@ -5,7 +5,7 @@ import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
-import type { Role } from '../../src/auth/actor';
+import type { Role } from '../../src/actor/actor';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import type { EntityClass } from '../../src/database/database.module';

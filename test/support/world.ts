@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Role } from '../../src/auth/actor';
+import type { Role } from '../../src/actor/actor';
 import { tokenFor, type TestApp } from './test-app';
 
 export interface Person {

@@ -3,11 +3,11 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, of, type Observable } from 'rxjs';
 import { failpoint } from '../failpoints/failpoints.js';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import { etagOf } from '../http/etag.js';
 import { IDEMPOTENT_RESPONSE } from './idempotency.metadata.js';
 import { IdempotencyService, withoutFields, type StoredResponse } from './idempotency.service.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import type { UnitOfWork } from '../../database/unit-of-work.js';
 
 const HTTP_CODE_METADATA = '__httpCode__';
 const NOT_STORED_KEY = 'tierdesk:idempotency-not-stored';

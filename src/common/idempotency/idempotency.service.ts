@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
 import { preparedIn, preparedRead, type PreparedStatement } from '../../database/prepared-read.js';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

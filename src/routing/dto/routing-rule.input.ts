@@ -24,8 +24,8 @@ import {
   type TicketChannel,
   type TicketPriority,
   type TicketType,
-} from '../../tickets/ticket-status.js';
-import { TicketChannelEnum, TicketPriorityEnum, TicketTypeEnum } from '../../tickets/ticket.enums.js';
+} from '../../ticket-core/ticket-status.js';
+import { TicketChannelEnum, TicketPriorityEnum, TicketTypeEnum } from '../../ticket-core/ticket.enums.js';
 import { MAX_CONDITION_VALUES, ROUTING_TAG } from '../routing-rule.model.js';
 
 const list = { isArray: true, maxItems: MAX_CONDITION_VALUES, uniqueItems: true } as const;

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int, PartialType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional, PartialType as ApiPartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { TICKET_PRIORITIES, type TicketPriority } from '../../tickets/ticket-status.js';
-import { TicketPriorityEnum } from '../../tickets/ticket.enums.js';
+import { TICKET_PRIORITIES, type TicketPriority } from '../../ticket-core/ticket-status.js';
+import { TicketPriorityEnum } from '../../ticket-core/ticket.enums.js';
 import { MAX_SLA_MINUTES } from '../sla-policy.model.js';
 
 const minutes = { type: 'integer', format: 'int32', minimum: 1, maximum: MAX_SLA_MINUTES } as const;

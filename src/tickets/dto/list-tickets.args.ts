@@ -25,8 +25,8 @@ import {
   type TicketPriority,
   type TicketStatus,
   type TicketType,
-} from '../ticket-status.js';
-import { TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from '../ticket.enums.js';
+} from '../../ticket-core/ticket-status.js';
+import { TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from '../../ticket-core/ticket.enums.js';
 
 export const TICKET_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', 'slaDueAt'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];

@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayUnique, IsIn, IsOptional, IsString, IsUUID, Matches,
 import { JSONObjectScalar } from '../../common/graphql/json.scalar.js';
 import { IsBoundedJson } from '../../common/validation/is-bounded-json.js';
 import { BOUNDED_JSON_DESCRIPTION, JSON_FIELD_LIMITS } from '../../common/validation/json-limits.js';
-import { MESSAGE_VISIBILITIES, type MessageVisibility } from '../ticket-message.entity.js';
+import { MESSAGE_VISIBILITIES, type MessageVisibility } from '../../ticket-core/ticket-message.entity.js';
 import {
   TICKET_CHANNELS,
   TICKET_PRIORITIES,
@@ -14,8 +14,14 @@ import {
   type TicketPriority,
   type TicketStatus,
   type TicketType,
-} from '../ticket-status.js';
-import { MessageVisibilityEnum, TicketChannelEnum, TicketPriorityEnum, TicketStatusEnum, TicketTypeEnum } from '../ticket.enums.js';
+} from '../../ticket-core/ticket-status.js';
+import {
+  MessageVisibilityEnum,
+  TicketChannelEnum,
+  TicketPriorityEnum,
+  TicketStatusEnum,
+  TicketTypeEnum,
+} from '../../ticket-core/ticket.enums.js';
 
 const TAG = /^[\p{L}\p{N}_:.-]{1,50}$/u;
 // Shared by both contracts; OpenAPI also puts it on the TicketChannel enum, so it reads true wherever a channel appears.

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
-import { ROLES, type Role } from '../../auth/actor.js';
+import { ROLES, type Role } from '../../actor/actor.js';
 import { queryBoolean } from '../../common/validation/query-transforms.js';
 import { PageArgs } from '../../common/pagination/page.args.js';
 import { USER_KINDS, type UserKind } from '../user.entity.js';

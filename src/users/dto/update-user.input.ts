@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { ROLES, RoleEnum, type Role } from '../../auth/actor.js';
+import { ROLES, RoleEnum, type Role } from '../../actor/actor.js';
 
 @InputType()
 export class UpdateUserInput {

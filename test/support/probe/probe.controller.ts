@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { Actor } from '../../../src/auth/actor';
-import { CurrentActor } from '../../../src/auth/current-actor.decorator';
-import { Roles } from '../../../src/auth/roles.decorator';
+import type { Actor } from '../../../src/actor/actor';
+import { CurrentActor } from '../../../src/actor/current-actor.decorator';
+import { Roles } from '../../../src/actor/roles.decorator';
 import { IfMatch } from '../../../src/common/http/etag';
 import { CreateProbeInput, ListProbesArgs, UpdateProbeInput } from './probe.dto';
 import { ProbeService } from './probe.service';

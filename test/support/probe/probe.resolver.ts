@@ -1,8 +1,8 @@
 import { Args, Context, Int, Mutation, Query, ResolveField, Resolver, Subscription, Parent } from '@nestjs/graphql';
 import type DataLoader from 'dataloader';
-import type { Actor } from '../../../src/auth/actor';
-import { CurrentActor } from '../../../src/auth/current-actor.decorator';
-import { Public, Roles } from '../../../src/auth/roles.decorator';
+import type { Actor } from '../../../src/actor/actor';
+import { CurrentActor } from '../../../src/actor/current-actor.decorator';
+import { Public, Roles } from '../../../src/actor/roles.decorator';
 import type { Loaders } from '../../../src/common/graphql/loader.registry';
 import { CreateProbeInput, Probe } from './probe.dto';
 import { ProbeService } from './probe.service';

@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PubSub } from 'graphql-subscriptions';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../../../src/auth/actor';
+import type { Actor } from '../../../src/actor/actor';
 import { DomainError } from '../../../src/common/errors/domain-error';
 import { assertVersion } from '../../../src/common/http/etag';
 import { paginate, type KeysetColumn } from '../../../src/common/pagination/keyset';

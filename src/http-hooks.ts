@@ -1,15 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { bucketOf } from '../../auth/auth.guard.js';
-import { Authenticator } from '../../auth/authenticator.js';
-import type { AppConfig } from '../../config/app-config.js';
-import { MetricsService } from '../../health/metrics.service.js';
-import { RateLimiter } from '../../rate-limit/rate-limiter.js';
-import { DomainError, type FieldError } from '../errors/domain-error.js';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.js';
-import { documentNesting, MAX_BODY_DEPTH, MAX_DOCUMENT_NESTING, pathBeyondDepth } from '../validation/json-limits.js';
-import { etagOf } from './etag.js';
-import { APP_LOGGER, requestLogLine } from './logger-options.js';
-import { REQUEST_ID_HEADER } from './request-id.js';
+import { bucketOf } from './auth/auth.guard.js';
+import { Authenticator } from './auth/authenticator.js';
+import type { AppConfig } from './config/app-config.js';
+import { MetricsService } from './health/metrics.service.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { DomainError, type FieldError } from './common/errors/domain-error.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './common/errors/problem.js';
+import { documentNesting, MAX_BODY_DEPTH, MAX_DOCUMENT_NESTING, pathBeyondDepth } from './common/validation/json-limits.js';
+import { etagOf } from './common/http/etag.js';
+import { APP_LOGGER, requestLogLine } from './common/http/logger-options.js';
+import { REQUEST_ID_HEADER } from './common/http/request-id.js';
 
 /**
  * What every HTTP request goes through besides its route: one Fastify hook per phase, callback style (each hook is a

@@ -1,12 +1,11 @@
 import { DomainError } from '../common/errors/domain-error.js';
-import { enumOf } from '../common/graphql/enum-of.js';
-import type { CarriesUnitOfWork } from '../common/idempotency/unit-of-work.js';
+import type { CarriesUnitOfWork } from '../database/unit-of-work.js';
 
 export const ROLES = ['customer', 'agent', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The roles as an enum-like object, for GraphQL and OpenAPI. */
-export const RoleEnum = enumOf(ROLES);
+export const RoleEnum = { customer: 'customer', agent: 'agent', admin: 'admin' } as const satisfies Record<Role, Role>;
 
 /** The authenticated caller, passed first to every service method. */
 export interface Actor extends CarriesUnitOfWork {

@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isStaff, type Actor } from '../auth/actor.js';
+import { isStaff, type Actor } from '../actor/actor.js';
 import { Clock } from '../common/clock/clock.js';
 import { newId } from '../common/ids.js';
-import { writeTransaction } from '../common/idempotency/unit-of-work.js';
+import { writeTransaction } from '../database/unit-of-work.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import { TiersService } from '../tiers/tiers.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { hydrate, preparedRead, selectColumns, type PreparedStatement } from '../database/prepared-read.js';
 import { TiersService } from '../tiers/tiers.service.js';

@@ -1,0 +1,35 @@
+// usage (from /work/main): node /tmp/prof/create.mjs [connections] [seconds] [script] [port]
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+const [conns = '32', secs = '8', script = 'dist/src/main.js', port = '3777', scenario = 'create'] = process.argv.slice(2);
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+const DB = 'postgres://postgres@127.0.0.1:5432/tierdesk_bench';
+const dir = process.env.PROF_DIR ?? '/tmp/prof/out'; rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true });
+const t0 = Date.now();
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, script], { env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: DB, PORT: port, HOST: '127.0.0.1', JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '1000000', REDIS_URL: '' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+for (let i = 0; i < 200; i++) { if ((await fetch(`http://127.0.0.1:${port}${script.includes("reference") ? "/v1/tickets?limit=1" : "/health"}`).catch(() => null))?.ok) break; await sleep(200); }
+const db = new pg.Client({ connectionString: DB }); await db.connect();
+const since = new Date();
+const customers = (await db.query(`SELECT "externalId" FROM user_account WHERE role = 'customer' ORDER BY random() LIMIT 200`)).rows.map((r) => jwt.sign({ role: 'customer' }, SECRET, { algorithm: 'HS256', subject: r.externalId, expiresIn: 3600 }));
+const any = (a) => a[Math.floor(Math.random() * a.length)];
+const firstLine = (await db.query(`SELECT id FROM tier WHERE level = 1`)).rows[0].id;
+const agent = (await db.query(`SELECT u."externalId" FROM user_account u JOIN tier_member m ON m."userId" = u.id WHERE m."tierId" = $1 ORDER BY u."externalId" LIMIT 1`, [firstLine])).rows[0].externalId;
+const agentToken = jwt.sign({ role: 'agent' }, SECRET, { algorithm: 'HS256', subject: agent, expiresIn: 3600 });
+const ids = (await db.query(`SELECT id FROM ticket WHERE "tierId" = $1 ORDER BY random() LIMIT 5000`, [firstLine])).rows.map((r) => r.id);
+const get = (r) => ({ ...r, method: 'GET', path: `/v1/tickets/${any(ids)}`, headers: { authorization: `Bearer ${agentToken}` } });
+const run = (connections, duration) => new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: [{ setupRequest: scenario === 'graphql' ? (r) => ({ ...r, method: 'POST', path: '/graphql', headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: `query($tierId: ID!) { tickets(first: 40, filter: { tierId: $tierId, sort: "-createdAt" }) { edges { node { id number subject status requester { id name } assignee { id name } tier { id name } messages(first: 5) { edges { node { id body visibility } } } } } pageInfo { hasNextPage endCursor } } }`, variables: { tierId: firstLine } }) }) : scenario === 'queue' ? (r) => ({ ...r, method: 'GET', path: `/v1/tickets?tierId=${firstLine}&status=new,open&sort=slaDueAt&limit=25`, headers: { authorization: `Bearer ${agentToken}` } }) : scenario === 'get' ? get : (r) => ({ ...r, method: 'POST', path: '/v1/tickets', headers: { authorization: `Bearer ${any(customers)}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify({ subject: 'Cannot export the report', description: 'Export to CSV fails with error 500 since this morning.' }) }) }] }, (e, r) => (e ? rej(e) : res(r))));
+await run(Number(conns), 3);
+const a = Date.now() - t0;
+const r = await run(Number(conns), Number(secs));
+const b = Date.now() - t0;
+console.log(`rps ${r.requests.average} p50 ${r.latency.p50} p99 ${r.latency.p99} non2xx ${r.non2xx} total ${r.requests.total} window ${a}-${b}`);
+child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r));
+for (const q of [`DELETE FROM ticket_event WHERE at >= $1`, `DELETE FROM outbox WHERE "createdAt" >= $1`, `DELETE FROM sla_clock WHERE "startedAt" >= $1`, `DELETE FROM ticket WHERE "createdAt" >= $1`, `DELETE FROM idempotency_key WHERE "createdAt" >= $1`]) await db.query(q, [since]);
+await db.query(`DELETE FROM pgboss.job WHERE name NOT LIKE '__pgboss%'`).catch(() => {});
+await db.end();
+console.log(`profile ${dir}/${readdirSync(dir)[0]} window ${a} ${b} requests ${r.requests.total}`);
