@@ -1,6 +1,7 @@
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TicketEntity } from '../ticket-core/ticket.entity.js';
+import { TierEntity } from '../tiers/tier.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 export const ESCALATION_DIRECTIONS = ['up', 'down'] as const;
@@ -21,7 +22,7 @@ export interface Handoff {
 export class EscalationEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'uuid' }) ticketId!: string;
-  // No foreign keys on the tiers: history keeps the ids of tiers deleted since (a tier goes once its tickets are closed).
+  // Tiers are deleted softly (once their tickets are closed), so the history keeps their ids and its keys.
   @Column({ type: 'uuid' }) fromTierId!: string;
   @Column({ type: 'uuid' }) toTierId!: string;
   @Column({ type: 'text' }) direction!: EscalationDirection;
@@ -40,6 +41,12 @@ export class EscalationEntity {
   @ManyToOne(() => UserEntity, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'actorId', foreignKeyConstraintName: 'fk_ticket_escalation_actorId' })
   actor?: never;
+  @ManyToOne(() => TierEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'fromTierId', foreignKeyConstraintName: 'fk_ticket_escalation_fromTierId' })
+  fromTier?: never;
+  @ManyToOne(() => TierEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'toTierId', foreignKeyConstraintName: 'fk_ticket_escalation_toTierId' })
+  toTier?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -138,7 +138,7 @@ export class EscalationsService {
   /** Back to the tier that escalated the ticket into this one, else the first line. */
   private async nextDown(em: EntityManager, ticket: TicketEntity, from: TierEntity): Promise<TierEntity | null> {
     const [came] = await em.query(
-      `SELECT tr.id FROM ticket_escalation x JOIN tier tr ON tr.id = x."fromTierId"
+      `SELECT tr.id FROM ticket_escalation x JOIN tier tr ON tr.id = x."fromTierId" AND tr."deletedAt" IS NULL
        WHERE x."ticketId" = $1 AND x."toTierId" = $2 AND x.direction = 'up' AND tr.level < $3 ORDER BY x.at DESC, x.id DESC LIMIT 1`,
       [ticket.id, from.id, from.level],
     );

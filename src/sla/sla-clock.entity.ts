@@ -1,6 +1,7 @@
 import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TicketEntity, type SlaMetric } from '../ticket-core/ticket.entity.js';
+import { SlaPolicyEntity } from './sla-policy.entity.js';
 
 export interface SlaPause {
   from: string;
@@ -20,7 +21,7 @@ export class SlaClockEntity {
   @Column({ type: 'uuid' }) ticketId!: string;
   @Column({ type: 'text' }) metric!: SlaMetric;
   @Column({ type: 'int', default: 1 }) cycle!: number;
-  // No foreign key: a policy may be deleted while its clocks run on (they copy its targets; a missing policy reads as none).
+  // A policy is deleted softly while its clocks run on (they copy its targets; a deleted policy reads as none).
   @Column({ type: 'uuid' }) policyId!: string;
   @Column({ type: 'int' }) targetMinutes!: number;
   @Column({ type: 'timestamptz', precision: 3 }) startedAt!: Date;
@@ -39,6 +40,9 @@ export class SlaClockEntity {
   @ManyToOne(() => TicketEntity, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'ticketId', foreignKeyConstraintName: 'fk_sla_clock_ticketId' })
   ticket?: never;
+  @ManyToOne(() => SlaPolicyEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'policyId', foreignKeyConstraintName: 'fk_sla_clock_policyId' })
+  policy?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

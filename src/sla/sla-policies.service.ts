@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { assertRole, type Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertVersion } from '../common/http/etag.js';
@@ -78,7 +78,10 @@ export class SlaPoliciesService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     assertRole(actor, 'admin');
-    const { affected } = isUUID(id) ? await this.dataSource.getRepository(SlaPolicyEntity).delete({ id }) : { affected: 0 };
+    // Softly: the clocks it started run on and keep naming it. Deleting it twice is a 404, as before.
+    const { affected } = isUUID(id)
+      ? await this.dataSource.getRepository(SlaPolicyEntity).softDelete({ id, deletedAt: IsNull() })
+      : { affected: 0 };
     if (!affected) throw DomainError.notFound('SLA policy');
   }
 }
@@ -90,7 +93,7 @@ function scopeConflict(scope = 'this priority and tier'): DomainError {
 /** The friendly check: one policy per (priority, tier or none), as uq_sla_policy_scope enforces. */
 async function assertScopeFree(em: EntityManager, priority: TicketPriority, tierId: string | null, exceptId?: string): Promise<void> {
   const [taken] = await em.query(
-    `SELECT 1 FROM sla_policy WHERE priority = $1 AND "tierId" IS NOT DISTINCT FROM $2 AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
+    `SELECT 1 FROM sla_policy WHERE priority = $1 AND "tierId" IS NOT DISTINCT FROM $2 AND "deletedAt" IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
     [priority, tierId, exceptId ?? null],
   );
   if (taken) throw scopeConflict(`priority ${priority} ${tierId ? `in tier ${tierId}` : 'without a tier'}`);

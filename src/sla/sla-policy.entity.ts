@@ -2,6 +2,7 @@ import {
   BeforeInsert,
   Column,
   CreateDateColumn,
+  DeleteDateColumn,
   Entity,
   Index,
   JoinColumn,
@@ -19,7 +20,7 @@ import { TICKET_PRIORITIES, type TicketPriority } from '../ticket-core/ticket-st
  * priority + tier, else priority alone. At most one policy per (priority, tier or none): see uq_sla_policy_scope.
  */
 @Entity('sla_policy')
-// Hand-written in the migration: unique over (priority, tierId) with "no tier" counted as one value.
+// Hand-written in the migration: unique over (priority, tierId) among live policies, "no tier" counted as one value.
 @Index('uq_sla_policy_scope', { synchronize: false })
 export class SlaPolicyEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
@@ -35,6 +36,8 @@ export class SlaPolicyEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+  /** Deleted (hidden from every read) but kept: the clocks it started and their tickets still name it. */
+  @DeleteDateColumn({ type: 'timestamptz', precision: 3 }) deletedAt!: Date | null;
 
   // For the foreign key only, never loaded. TiersService.remove refuses first (409) with a message that says why.
   @ManyToOne(() => TierEntity, { nullable: true, onDelete: 'RESTRICT' })

@@ -13,6 +13,7 @@ import {
 } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { OrganizationEntity } from '../users/organization.entity.js';
+import { TierEntity } from '../tiers/tier.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import {
   TICKET_CHANNELS,
@@ -60,7 +61,7 @@ export class TicketEntity {
   @Column({ type: 'enum', enum: TICKET_CHANNELS, enumName: 'ticket_channel', default: 'web' }) channel!: TicketChannel;
   @Column({ type: 'uuid' }) requesterId!: string;
   @Column({ type: 'uuid', nullable: true }) organizationId!: string | null;
-  // No foreign key: a tier may be deleted once all its tickets are closed (TiersService.remove); they keep its id.
+  // A tier goes once all its tickets are closed (TiersService.remove), softly: they keep its id and their key.
   @Column({ type: 'uuid' }) tierId!: string;
   /** The tier's level, kept beside tierId so lists can show it without a join. */
   @Column({ type: 'int', default: 1 }) escalationLevel!: number;
@@ -68,7 +69,7 @@ export class TicketEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) customFields!: Record<string, unknown>;
   @Column({ type: 'uuid', nullable: true }) followUpOfId!: string | null;
-  // No foreign key: a policy may be deleted while clocks it started run on; this follows the clocks' policyId.
+  // Follows the clocks' policyId; a policy is deleted softly, so the clocks it started run on with their key.
   @Column({ type: 'uuid', nullable: true }) slaPolicyId!: string | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) firstResponseDueAt!: Date | null;
   @Column({ type: 'timestamptz', precision: 3, nullable: true }) resolutionDueAt!: Date | null;
@@ -110,6 +111,13 @@ export class TicketEntity {
   @ManyToOne(() => TicketEntity, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'followUpOfId', foreignKeyConstraintName: 'fk_ticket_followUpOfId' })
   followUpOf?: never;
+  @ManyToOne(() => TierEntity, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tierId', foreignKeyConstraintName: 'fk_ticket_tierId' })
+  tier?: never;
+  // Named by table: SLA policies sit above the ticket core.
+  @ManyToOne('sla_policy', { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'slaPolicyId', foreignKeyConstraintName: 'fk_ticket_slaPolicyId' })
+  slaPolicy?: never;
 
   @BeforeInsert() assignId(): void {
     this.id ??= newId();

@@ -2,6 +2,7 @@ import {
   BeforeInsert,
   Column,
   CreateDateColumn,
+  DeleteDateColumn,
   Entity,
   Index,
   JoinColumn,
@@ -22,7 +23,7 @@ export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
 @Index('ix_tier_level', ['level', 'createdAt', 'id'])
 export class TierEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Index('uq_tier_name', { unique: true }) @Column({ type: 'text' }) name!: string;
+  @Index('uq_tier_name', { unique: true, where: '"deletedAt" IS NULL' }) @Column({ type: 'text' }) name!: string;
   @Column({ type: 'int' }) level!: number;
   @Column({ type: 'text', default: '' }) description!: string;
   /** The default next tier up for escalations. */
@@ -35,6 +36,8 @@ export class TierEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;
   @VersionColumn() version!: number;
+  /** Deleted (hidden from every read) but kept: closed tickets and escalation records still name it. */
+  @DeleteDateColumn({ type: 'timestamptz', precision: 3 }) deletedAt!: Date | null;
 
   // For the foreign key only, never loaded.
   @ManyToOne(() => TierEntity, { nullable: true, onDelete: 'SET NULL' })

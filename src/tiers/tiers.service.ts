@@ -95,7 +95,7 @@ export class TiersService {
       if (open > 0) throw new DomainError('CONFLICT', `The tier still holds ${open} open ticket(s); move them first`);
       // Rules and policies take a key-share lock on the tier they point at (tier-reference.ts), so none can slip in now.
       const [{ rules, policies }] = await em.query(
-        `SELECT (SELECT count(*) FROM routing_rule WHERE "tierId" = $1)::int AS rules, (SELECT count(*) FROM sla_policy WHERE "tierId" = $1)::int AS policies`,
+        `SELECT (SELECT count(*) FROM routing_rule WHERE "tierId" = $1)::int AS rules, (SELECT count(*) FROM sla_policy WHERE "tierId" = $1 AND "deletedAt" IS NULL)::int AS policies`,
         [id],
       );
       if (rules > 0 || policies > 0) {
@@ -107,7 +107,8 @@ export class TiersService {
       await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);
       const members: { userId: string }[] = await em.query(`DELETE FROM tier_member WHERE "tierId" = $1 RETURNING "userId"`, [id]);
       await this.identities.publish(em, ...members.map((m) => `user:${m.userId}` as const));
-      await em.delete(TierEntity, { id });
+      // Softly: its closed tickets and the escalation records keep naming it (and their foreign keys hold).
+      await em.softDelete(TierEntity, { id });
     });
   }
 
@@ -132,7 +133,7 @@ export class TiersService {
     return this.dataSource.transaction(async (em) => {
       const [joined]: { tierId: string }[] = await em.query(
         `INSERT INTO tier_member ("tierId", "userId")
-         SELECT id, $1 FROM tier ORDER BY level, "createdAt", id LIMIT 1
+         SELECT id, $1 FROM tier WHERE "deletedAt" IS NULL ORDER BY level, "createdAt", id LIMIT 1
          ON CONFLICT DO NOTHING RETURNING "tierId"`,
         [userId],
       );

@@ -90,11 +90,14 @@ describe('Foreign keys (e2e)', () => {
 });
 
 describe('AddForeignKeys migration on rows that point at nothing (e2e)', () => {
-  // The scratch database has every migration; these take the last one back, plant rows the services used to allow
-  // only by mistake, and run it again.
-  const withoutKeys = <T>(work: (ds: DataSource) => Promise<T>) =>
+  // The scratch database has every migration; these take back the ones that add keys, plant rows the services used to
+  // allow only by mistake, and run them again.
+  const withoutKeys = <T>(work: (ds: DataSource) => Promise<T>, through = 'AddForeignKeys1796430000000') =>
     withScratchDatabase(scratch, entities, async (ds) => {
-      await ds.undoLastMigration({ transaction: 'each' });
+      for (let undone = ''; undone !== through;) {
+        [{ name: undone }] = await ds.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+        await ds.undoLastMigration({ transaction: 'each' });
+      }
       return work(ds);
     });
   const somebody = async (ds: DataSource) => {
@@ -145,6 +148,47 @@ describe('AddForeignKeys migration on rows that point at nothing (e2e)', () => {
       expect(await ds.query(`SELECT "escalationTargetId" FROM tier WHERE id = $1`, [tierId])).toEqual([{ escalationTargetId: null }]);
       expect((await ds.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname LIKE 'fk\\_%'`))[0].n).toBeGreaterThan(20);
     });
+  });
+
+  it('brings back tiers and SLA policies deleted before deletes were soft, as deleted rows, so history keeps its keys', async () => {
+    await withoutKeys(async (ds) => {
+      const requester = await somebody(ds);
+      const ticketId = await aTicket(ds, requester);
+      const [gone, goneToo, policy] = [randomUUID(), randomUUID(), randomUUID()];
+      await ds.query(`UPDATE ticket SET "tierId" = $2, "escalationLevel" = 3, "slaPolicyId" = $3 WHERE id = $1`, [ticketId, gone, policy]);
+      await ds.query(
+        `INSERT INTO ticket_escalation (id, "ticketId", "fromTierId", "toTierId", direction, reason, trigger, at)
+         VALUES ($1, $2, $3, $4, 'up', 'r', 'manual', now())`,
+        [randomUUID(), ticketId, goneToo, gone],
+      );
+      await ds.query(
+        `INSERT INTO sla_clock (id, "ticketId", metric, cycle, "policyId", "targetMinutes", "startedAt", "dueAt", "warnAt")
+         VALUES ($1, $2, 'resolution', 1, $3, 90, now(), now(), now())`,
+        [randomUUID(), ticketId, policy],
+      );
+      await ds.runMigrations({ transaction: 'each' });
+      const tiers = await ds.query(
+        `SELECT id, level, "deletedAt" IS NOT NULL AS deleted FROM tier WHERE id = ANY($1) ORDER BY level DESC`,
+        [[gone, goneToo]],
+      );
+      expect(tiers).toEqual([
+        { id: gone, level: 3, deleted: true },
+        { id: goneToo, level: 1, deleted: true },
+      ]);
+      expect(
+        await ds.query(`SELECT "resolutionMinutes", "deletedAt" IS NOT NULL AS deleted FROM sla_policy WHERE id = $1`, [policy]),
+      ).toEqual([{ resolutionMinutes: 90, deleted: true }]);
+      const keys = await ds.query(`SELECT conname FROM pg_constraint WHERE conname = ANY($1)`, [
+        [
+          'fk_sla_clock_policyId',
+          'fk_ticket_escalation_fromTierId',
+          'fk_ticket_escalation_toTierId',
+          'fk_ticket_slaPolicyId',
+          'fk_ticket_tierId',
+        ],
+      ]);
+      expect(keys).toHaveLength(5);
+    }, 'KeepDeletedTiersAndSlaPolicies1796440000000');
   });
 });
 

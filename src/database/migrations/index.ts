@@ -9,6 +9,7 @@ import { AddStatusToAttachment1796402531969 } from './1796402531969-AddStatusToA
 import { CreateDefaultFirstLineTier1796410000000 } from './1796410000000-CreateDefaultFirstLineTier.js';
 import { AddIntakeCatalogVersion1796420000000 } from './1796420000000-AddIntakeCatalogVersion.js';
 import { AddForeignKeys1796430000000 } from './1796430000000-AddForeignKeys.js';
+import { KeepDeletedTiersAndSlaPolicies1796440000000 } from './1796440000000-KeepDeletedTiersAndSlaPolicies.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CreateDefaultFirstLineTier1796410000000,
   AddIntakeCatalogVersion1796420000000,
   AddForeignKeys1796430000000,
+  KeepDeletedTiersAndSlaPolicies1796440000000,
 ];
