@@ -1,6 +1,7 @@
 import { AttachmentEntity } from './attachments/attachment.entity.js';
 import { InfoRequestEntity } from './info-requests/info-request.entity.js';
 import { EscalationEntity } from './escalations/escalation.entity.js';
+import { RoutingRuleOrganizationEntity } from './routing/routing-rule-organization.entity.js';
 import { RoutingRuleEntity } from './routing/routing-rule.entity.js';
 import { SlaClockEntity } from './sla/sla-clock.entity.js';
 import { SlaPolicyEntity } from './sla/sla-policy.entity.js';
@@ -32,6 +33,7 @@ export const entities = [
   TicketEventEntity,
   OutboxEntity,
   RoutingRuleEntity,
+  RoutingRuleOrganizationEntity,
   SlaPolicyEntity,
   SlaClockEntity,
   EscalationEntity,

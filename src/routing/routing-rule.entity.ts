@@ -31,9 +31,8 @@ export class RoutingRuleEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) channels!: TicketChannel[];
   /** Matches when the ticket carries any of these tags. */
   @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
-  // An array: no foreign key can check it; the id of an organization that is gone matches nobody.
-  /** The requester's organization. */
-  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) organizationIds!: string[];
+  /** The requester's organization. Kept in routing_rule_organization (under foreign keys); read with the rule. */
+  organizationIds!: string[];
   @Column({ type: 'uuid' }) tierId!: string;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 }) updatedAt!: Date;

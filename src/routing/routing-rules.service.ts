@@ -10,6 +10,7 @@ import { rejectNulls } from '../common/validation/reject-nulls.js';
 import { assertTierReference } from '../tiers/tier-reference.js';
 import type { CreateRoutingRuleInput, RoutingConditionsInput, UpdateRoutingRuleInput } from './dto/routing-rule.input.js';
 import { RoutingRuleEntity } from './routing-rule.entity.js';
+import { setOrganizations, withOrganizations } from './rule-organizations.js';
 import { writeTransaction } from '../database/unit-of-work.js';
 
 const MAX_POSITION = 1_000_000;
@@ -33,13 +34,16 @@ export class RoutingRulesService {
 
   async list(actor: Actor, page: { limit: number; cursor?: string | null }): Promise<Page<RoutingRuleEntity>> {
     assertRole(actor, 'admin');
-    return paginate(this.dataSource.getRepository(RoutingRuleEntity).createQueryBuilder('r'), ROUTING_RULE_KEYSET, page);
+    const found = await paginate(this.dataSource.getRepository(RoutingRuleEntity).createQueryBuilder('r'), ROUTING_RULE_KEYSET, page);
+    await withOrganizations(this.dataSource.manager, found.data);
+    return found;
   }
 
   async findOne(actor: Actor, id: string): Promise<RoutingRuleEntity> {
     assertRole(actor, 'admin');
     const rule = isUUID(id) ? await this.dataSource.getRepository(RoutingRuleEntity).findOneBy({ id }) : null;
     if (!rule) throw DomainError.notFound('Routing rule');
+    await withOrganizations(this.dataSource.manager, [rule]);
     return rule;
   }
 
@@ -48,10 +52,12 @@ export class RoutingRulesService {
     return writeTransaction(this.dataSource, actor, async (em) => {
       await assertTierReference(em, input.tierId);
       const position = input.position ?? (await this.positionAfterLast(em));
-      const conditions = conditionColumns(input.conditions, true);
-      return em.save(
-        em.create(RoutingRuleEntity, { name: input.name, position, active: input.active ?? true, tierId: input.tierId, ...conditions }),
+      const { organizationIds, ...lists } = conditionColumns(input.conditions, true);
+      const rule = await em.save(
+        em.create(RoutingRuleEntity, { name: input.name, position, active: input.active ?? true, tierId: input.tierId, ...lists }),
       );
+      await setOrganizations(em, rule, organizationIds ?? []);
+      return rule;
     });
   }
 
@@ -65,9 +71,16 @@ export class RoutingRulesService {
       assertVersion(expectedVersion, rule.version);
       const { conditions, ...fields } = input;
       if (fields.tierId !== undefined && fields.tierId !== rule.tierId) await assertTierReference(em, fields.tierId);
-      Object.assign(rule, fields);
-      if (conditions !== undefined) Object.assign(rule, conditionColumns(conditions, false));
-      return em.save(rule);
+      const [current] = await withOrganizations(em, [rule]);
+      const { organizationIds, ...lists } = conditions === undefined ? {} : conditionColumns(conditions, false);
+      Object.assign(rule, fields, lists);
+      const organizationsChange = organizationIds !== undefined && organizationIds.join() !== current.organizationIds.join();
+      // A change of the list alone is a change of the rule: its row is written, so its version and updatedAt move.
+      if (organizationsChange) rule.updatedAt = new Date();
+      const saved = await em.save(rule);
+      if (organizationsChange) await setOrganizations(em, saved, organizationIds);
+      saved.organizationIds = organizationIds ?? current.organizationIds;
+      return saved;
     });
   }
 

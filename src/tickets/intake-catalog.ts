@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RoutingRuleEntity } from '../routing/routing-rule.entity.js';
+import { withOrganizations } from '../routing/rule-organizations.js';
 import { SlaPolicyEntity } from '../sla/sla-policy.entity.js';
 import { TierEntity } from '../tiers/tier.entity.js';
 
@@ -68,6 +69,7 @@ export class IntakeCatalogCache {
     const rules = await this.dataSource
       .getRepository(RoutingRuleEntity)
       .find({ where: { active: true }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    await withOrganizations(this.dataSource.manager, rules);
     const policies = await this.dataSource.getRepository(SlaPolicyEntity).find();
     const catalog = { version, tiers, rules, policies };
     this.loaded = catalog;

@@ -165,6 +165,41 @@ describe('Routing rules (e2e)', () => {
     expect(fields(patched)).toEqual(['tierId']);
   });
 
+  it('conditions.organizationIds: kept in the order given, each under a foreign key; an unknown one is 400 naming it', async () => {
+    const orgOf = async () => {
+      const member = await person(t, 'customer', { org: `org-${randomUUID()}` });
+      return (await request(t.url).get('/v1/me').set('Authorization', member.auth).expect(200)).body.organizationId as string;
+    };
+    const [a, b] = [await orgOf(), await orgOf()];
+    const rule = await newRule({ conditions: { tags: [uniqueTag()], organizationIds: [b, a] } });
+    const read = async () => (await request(t.url).get(`/v1/routing-rules/${rule.id}`).set('Authorization', admin.auth).expect(200)).body;
+    expect((await read()).conditions.organizationIds).toEqual([b, a]);
+
+    const patched = await request(t.url)
+      .patch(`/v1/routing-rules/${rule.id}`)
+      .set('Authorization', admin.auth)
+      .send({ conditions: { organizationIds: [a] } })
+      .expect(200);
+    expect(patched.body).toMatchObject({ version: rule.version + 1, conditions: { organizationIds: [a], tags: rule.conditions.tags } });
+    expect((await read()).conditions.organizationIds).toEqual([a]);
+
+    const unknown = randomUUID();
+    const refused = await post({
+      name: 'Nobody',
+      tierId: target.id,
+      conditions: { tags: [uniqueTag()], organizationIds: [a, unknown] },
+    }).expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'conditions.organizationIds[1]', message: `${unknown} is not an existing organization` },
+    ]);
+    // The key holds: an organization a rule names cannot be deleted (its rule would then match every organization).
+    const deleted = await t.dataSource.query(`DELETE FROM organization WHERE id = $1`, [a]).then(
+      () => 'deleted',
+      (e: { code?: string }) => e.code,
+    );
+    expect(['23503', '23001']).toContain(deleted); // foreign_key_violation, or restrict_violation on newer PostgreSQL
+  });
+
   it('agents may not write rules (403); customers and agents may not read them (403)', async () => {
     const rule = await newRule();
     for (const as of [agent, customer]) {

@@ -10,6 +10,7 @@ import { CreateDefaultFirstLineTier1796410000000 } from './1796410000000-CreateD
 import { AddIntakeCatalogVersion1796420000000 } from './1796420000000-AddIntakeCatalogVersion.js';
 import { AddForeignKeys1796430000000 } from './1796430000000-AddForeignKeys.js';
 import { KeepDeletedTiersAndSlaPolicies1796440000000 } from './1796440000000-KeepDeletedTiersAndSlaPolicies.js';
+import { MoveRuleOrganizationsToTable1796497343071 } from './1796497343071-MoveRuleOrganizationsToTable.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   AddIntakeCatalogVersion1796420000000,
   AddForeignKeys1796430000000,
   KeepDeletedTiersAndSlaPolicies1796440000000,
+  MoveRuleOrganizationsToTable1796497343071,
 ];
