@@ -105,7 +105,8 @@ export class TiersService {
         throw new DomainError('CONFLICT', `The tier is still the target of ${users}; point them at another tier or delete them first`);
       }
       await em.query(`UPDATE tier SET "escalationTargetId" = NULL WHERE "escalationTargetId" = $1`, [id]);
-      const members: { userId: string }[] = await em.query(`DELETE FROM tier_member WHERE "tierId" = $1 RETURNING "userId"`, [id]);
+      // DELETE … RETURNING comes back from TypeORM as [rows, count].
+      const [members]: [{ userId: string }[]] = await em.query(`DELETE FROM tier_member WHERE "tierId" = $1 RETURNING "userId"`, [id]);
       await this.identities.publish(em, ...members.map((m) => `user:${m.userId}` as const));
       // Softly: its closed tickets and the escalation records keep naming it (and their foreign keys hold).
       await em.softDelete(TierEntity, { id });

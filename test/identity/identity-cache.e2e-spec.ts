@@ -38,6 +38,17 @@ describe('Identity cache (e2e)', () => {
     await request(a.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth).expect(404);
   });
 
+  it("deleting a tier takes it out of its members' memberships at once", async () => {
+    const agent = await person(a, 'agent');
+    const gone = await tier(a, admin, 7, [agent]);
+    const x = await ticket(a, admin, { tierId: gone.id });
+    for (const status of ['solved', 'closed'])
+      await request(a.url).patch(`/v1/tickets/${x.id}`).set('Authorization', admin.auth).send({ status }).expect(200);
+    await request(a.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth).expect(200); // the membership is cached now
+    await request(a.url).delete(`/v1/tiers/${gone.id}`).set('Authorization', admin.auth).expect(204);
+    await request(a.url).get(`/v1/tickets/${x.id}`).set('Authorization', agent.auth).expect(404);
+  });
+
   describe('two replicas', () => {
     let b: TestApp;
     beforeAll(async () => {
