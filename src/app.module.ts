@@ -23,6 +23,7 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { TiersModule } from './tiers/tiers.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { SlaPoliciesModule } from './sla/sla-policies.module.js';
+import { KbModule } from './kb/kb.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         SlaPoliciesModule,
         EscalationsModule,
         InfoRequestsModule,
+        KbModule,
         ...(extra.imports ?? []),
       ],
     };

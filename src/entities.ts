@@ -15,6 +15,11 @@ import { TierEntity } from './tiers/tier.entity.js';
 import { IdempotencyKeyEntity } from './common/idempotency/idempotency-key.entity.js';
 import { OrganizationEntity } from './users/organization.entity.js';
 import { UserEntity } from './users/user.entity.js';
+import { KbArticleLinkEntity } from './kb/kb-article-link.entity.js';
+import { KbArticleEntity } from './kb/kb-article.entity.js';
+import { KbCategoryEntity } from './kb/kb-category.entity.js';
+import { KbFeedbackEntity } from './kb/kb-feedback.entity.js';
+import { KbSuggestionArticleEntity, KbSuggestionEntity } from './kb/kb-suggestion.entity.js';
 
 /**
  * Every entity, listed at the top (beside AppModule) so that src/database, the plumbing under every feature, imports no
@@ -39,4 +44,10 @@ export const entities = [
   EscalationEntity,
   AttachmentEntity,
   InfoRequestEntity,
+  KbCategoryEntity,
+  KbArticleEntity,
+  KbArticleLinkEntity,
+  KbFeedbackEntity,
+  KbSuggestionEntity,
+  KbSuggestionArticleEntity,
 ];

@@ -9,3 +9,6 @@ export function requestOf(context: ExecutionContext): { user?: Actor; headers: R
 
 /** The authenticated caller of this request. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => requestOf(context).user!);
+
+/** The caller of an @AnyCaller handler: null when no credential came (an anonymous reader). */
+export const OptionalActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor | null => requestOf(context).user ?? null);

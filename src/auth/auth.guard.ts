@@ -19,7 +19,7 @@ type RequestLike = { headers: Record<string, unknown>; user?: Actor; ip?: string
  * 2. charge the rate limit: a verified caller's bucket is their credential, anything else pays by client address
  *    (X-Forwarded-For honoured with TRUST_PROXY), so made-up bearers share one bucket; reads cost 1, writes (and
  *    GraphQL mutations) 2, refused requests too;
- * 3. apply the handler's @Roles. Deny by default: a handler with neither @Roles nor @Public is refused for everyone,
+ * 3. apply the handler's @Roles (@AnyCaller: anyone, the caller known when a valid credential came). Deny by default: a handler with neither @Roles nor @Public is refused for everyone,
  *    so a forgotten rule fails closed (and fails the route-table test).
  */
 @Injectable()
@@ -39,11 +39,15 @@ export class AccessGuard implements CanActivate {
       await this.limiter.charge(bucketOf(outcome, request), cost, reply);
     }
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const open = this.reflector.getAllAndOverride<true | 'any-caller' | undefined>(PUBLIC_KEY, targets);
+    if (open === true) return true;
     if ('refused' in outcome) throw outcome.refused;
-    if ('anonymous' in outcome)
+    if ('anonymous' in outcome) {
+      if (open === 'any-caller') return true;
       throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
+    }
     request.user = outcome.actor;
+    if (open === 'any-caller') return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(outcome.actor.role)) throw new DomainError('FORBIDDEN', 'Your role may not do this');
     return true;

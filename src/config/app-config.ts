@@ -58,6 +58,8 @@ export class AppConfig {
     s3: S3StorageConfig | null;
   };
   readonly infoRequests!: { reminderHours: number };
+  /** Staff roles that may publish knowledge-base articles. */
+  readonly kb!: { publishRoles: ('agent' | 'admin')[] };
   /** Crash tests only (see common/failpoints). */
   readonly failpoints!: string[];
 
@@ -109,6 +111,7 @@ export class AppConfig {
         s3: v.ATTACHMENT_STORAGE === 's3' ? s3Config(v) : null,
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
+      kb: { publishRoles: v.KB_PUBLISH_ROLES.split(',') as ('agent' | 'admin')[] },
       failpoints: v.FAILPOINTS?.split(',') ?? [],
     } satisfies AppConfig);
   }

@@ -244,6 +244,10 @@ export class EnvVars {
   @Max(24 * 90)
   INFO_REQUEST_REMINDER_HOURS = 48;
 
+  /** Who may publish, unpublish and edit published knowledge-base articles: `admin`, or `agent,admin`. */
+  @IsIn(['admin', 'agent,admin', 'admin,agent'], { message: 'admin, or agent,admin' })
+  KB_PUBLISH_ROLES = 'admin';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' })

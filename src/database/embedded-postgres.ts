@@ -7,17 +7,20 @@ const EXTRA_CONNECTIONS = 10;
 
 /**
  * The worker's program, plain CommonJS so that it runs the same from the compiled app and from the TypeScript sources
- * under test: PGlite and its socket server, the port posted back once listening, a clean stop on request.
+ * under test: PGlite (with pg_trgm, for the knowledge base's typo-tolerant search) and its socket server, the port
+ * posted back once listening, a clean stop on request.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
 const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm');
 const { readFileSync } = require('node:fs');
 (async () => {
-  const db = await PGlite.create(
-    workerData.dataDir ? { dataDir: workerData.dataDir } : workerData.template ? { loadDataDir: new Blob([readFileSync(workerData.template)]) } : undefined,
-  );
+  const db = await PGlite.create({
+    ...(workerData.dataDir ? { dataDir: workerData.dataDir } : workerData.template ? { loadDataDir: new Blob([readFileSync(workerData.template)]) } : {}),
+    extensions: { pg_trgm },
+  });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: workerData.maxConnections });
   await server.start();
   parentPort.once('message', async () => {

@@ -15,6 +15,8 @@ export class TicketMessageEntity {
   @Column({ type: 'uuid' }) authorId!: string;
   @Column({ type: 'enum', enum: MESSAGE_VISIBILITIES, enumName: 'message_visibility' }) visibility!: MessageVisibility;
   @Column({ type: 'text' }) body!: string;
+  /** Knowledge-base articles the agent linked in this message (kept with their keys in kb_article_link). */
+  @Column({ type: 'uuid', array: true, default: () => `'{}'` }) kbArticleIds!: string[];
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 
   // For the foreign keys only, never loaded.

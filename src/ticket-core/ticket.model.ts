@@ -82,6 +82,15 @@ export class TicketMessage {
   @Field(() => MessageVisibilityEnum)
   visibility!: MessageVisibility;
   @ApiProperty({ maxLength: 50_000 }) @Field(() => String) body!: string;
+  /** Knowledge-base articles linked in the message. */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    maxItems: 10,
+    description: 'Knowledge-base articles linked in the message',
+  })
+  @Field(() => [ID], { description: 'Knowledge-base articles linked in the message.' })
+  kbArticleIds!: string[];
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
@@ -109,6 +118,9 @@ export class TicketEvent {
   after!: Record<string, unknown> | null;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) at!: Date;
 }
+
+@ObjectType('TicketConnection')
+export class TicketConnection extends Connection(Ticket) {}
 
 /** `Ticket.messages(first, after)`: oldest first. */
 @ObjectType('TicketMessageConnection')
@@ -152,7 +164,15 @@ export function toTicket(t: TicketEntity): Ticket {
 }
 
 export function toTicketMessage(m: TicketMessageEntity): TicketMessage {
-  return { id: m.id, ticketId: m.ticketId, authorId: m.authorId, visibility: m.visibility, body: m.body, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    ticketId: m.ticketId,
+    authorId: m.authorId,
+    visibility: m.visibility,
+    body: m.body,
+    kbArticleIds: m.kbArticleIds,
+    createdAt: m.createdAt,
+  };
 }
 
 export function toTicketEvent(e: TicketEventEntity): TicketEvent {

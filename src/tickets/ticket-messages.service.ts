@@ -7,6 +7,7 @@ import { paginate, paginateEach, type KeysetColumn, type Page, type PageRequest 
 import { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { AddMessageInput } from './dto/ticket.inputs.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
+import { KbUsageService } from '../kb/kb-usage.service.js';
 import { TicketAccess } from '../ticket-core/ticket-access.js';
 import { TicketMessageEntity } from '../ticket-core/ticket-message.entity.js';
 import type { TicketEntity } from '../ticket-core/ticket.entity.js';
@@ -26,6 +27,7 @@ export class TicketMessagesService {
     private readonly access: TicketAccess,
     private readonly writer: TicketWriter,
     private readonly attachments: AttachmentsService,
+    private readonly kb: KbUsageService,
   ) {}
 
   async add(actor: Actor, ticketId: string, input: AddMessageInput): Promise<TicketMessageEntity> {
@@ -50,15 +52,24 @@ export class TicketMessagesService {
         authorId: actor.id,
         visibility,
         body: input.body,
+        kbArticleIds: input.kbArticleIds ?? [],
         createdAt: this.writer.now(),
       }),
     );
     await this.attachments.attachToMessage(em, actor, ticket.id, saved.id, input.attachmentIds ?? []);
+    await this.kb.link(em, actor, saved, saved.kbArticleIds);
     await this.writer.record(em, ticket, {
       type: 'ticket.message_added',
       actorId: actor.id,
       internal: visibility === 'internal',
-      after: { messageId: saved.id, visibility, authorId: actor.id, body: input.body, attachmentIds: input.attachmentIds ?? [] },
+      after: {
+        messageId: saved.id,
+        visibility,
+        authorId: actor.id,
+        body: input.body,
+        attachmentIds: input.attachmentIds ?? [],
+        kbArticleIds: saved.kbArticleIds,
+      },
     });
     await this.writer.messageAdded(em, actor, ticket, saved);
     return saved;

@@ -8,6 +8,7 @@ import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { SlaModule } from '../sla/sla.module.js';
 import { TiersModule } from '../tiers/tiers.module.js';
+import { KbModule } from '../kb/kb.module.js';
 import { TicketCoreModule } from '../ticket-core/ticket-core.module.js';
 import { TicketEventStream } from './ticket-event-stream.js';
 import { EVENT_KEYSET, MESSAGE_KEYSET, TicketMessagesService } from './ticket-messages.service.js';
@@ -29,7 +30,7 @@ declare module '../common/graphql/loader.registry.js' {
 }
 
 @Module({
-  imports: [TiersModule, TicketCoreModule, SlaModule, AttachmentsModule, AuthModule],
+  imports: [TiersModule, TicketCoreModule, SlaModule, AttachmentsModule, AuthModule, KbModule],
   controllers: [TicketsController],
   providers: [
     TicketsService,

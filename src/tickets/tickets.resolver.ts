@@ -1,4 +1,4 @@
-import { Args, Context, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { Actor } from '../actor/actor.js';
 import { CurrentActor } from '../actor/current-actor.decorator.js';
 import { Roles } from '../actor/roles.decorator.js';
@@ -7,7 +7,7 @@ import type { SubscriberConnection } from '../common/graphql/subscriber-connecti
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { cursorFor } from '../common/pagination/keyset.js';
 import { ConnectionArgs } from '../common/pagination/page.args.js';
-import { Connection, toConnection } from '../common/pagination/paginated.js';
+import { toConnection } from '../common/pagination/paginated.js';
 import { Tier } from '../tiers/tier.model.js';
 import { Organization } from '../users/organization.model.js';
 import { User } from '../users/user.model.js';
@@ -20,6 +20,7 @@ import {
   reviveTicket,
   Ticket,
   TicketEvent,
+  TicketConnection,
   TicketEventConnection,
   TicketMessage,
   TicketMessageConnection,
@@ -27,9 +28,6 @@ import {
   toTicketMessage,
 } from '../ticket-core/ticket.model.js';
 import { TicketsService } from './tickets.service.js';
-
-@ObjectType('TicketConnection')
-class TicketConnection extends Connection(Ticket) {}
 
 @Resolver(() => Ticket)
 export class TicketsResolver {

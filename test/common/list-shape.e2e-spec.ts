@@ -18,6 +18,10 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   let admin: Person;
   let ticketId: string;
   let lists: string[];
+  // What a list needs beyond limit and cursor: the parent id in its path (a ticket's by default), its query.
+  const fixtures: Record<string, { id?: string; query?: Record<string, string> }> = {};
+  const urlOf = (path: string) => path.replace('{id}', fixtures[path]?.id ?? ticketId);
+  const queryOf = (path: string, page: Record<string, unknown>) => ({ ...fixtures[path]?.query, ...page });
   // Rules and policies apply to every ticket of a shared database: these would route and time other files' tickets.
   const rules: string[] = [];
   const policies: string[] = [];
@@ -56,7 +60,7 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
     await person(t, 'customer', { org: `org-${randomUUID()}` });
     const customer = await person(t, 'customer', { org: `org-${randomUUID()}` });
     ticketId = (await ticket(t, customer)).id;
-    await ticket(t, customer);
+    const otherTicketId = (await ticket(t, customer)).id;
     for (const body of ['first', 'second'])
       await request(t.url).post(`/v1/tickets/${ticketId}/messages`).set(as(admin)).send({ body }).expect(201);
     await request(t.url)
@@ -74,6 +78,22 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
         .send({ message: 'Please send', items: [{ key, kind: 'text', label: key }] })
         .expect(201);
     }
+    // The knowledge base: two categories, two published articles sharing a word, one of them linked on both tickets.
+    for (const name of ['c1', 'c2']) await request(t.url).post('/v1/kb/categories').set(as(admin)).send({ name }).expect(201);
+    const articleIds: string[] = [];
+    for (const title of ['Listword one', 'Listword two']) {
+      const body = { slug: `s-${randomUUID()}`, locale: 'en', title, body: 'listword', status: 'published' };
+      articleIds.push((await request(t.url).post('/v1/kb/articles').set(as(admin)).send(body).expect(201)).body.id);
+    }
+    for (const id of [ticketId, otherTicketId])
+      await request(t.url)
+        .post(`/v1/tickets/${id}/messages`)
+        .set(as(admin))
+        .send({ body: 'see', kbArticleIds: [articleIds[0]] })
+        .expect(201);
+    fixtures['/v1/kb/articles/{id}/tickets'] = { id: articleIds[0] };
+    fixtures['/v1/kb/search'] = { query: { q: 'listword' } };
+    fixtures['/v1/kb/suggestions'] = { query: { text: 'listword' } };
     const contract = (await request(t.url).get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, Schema> };
@@ -100,12 +120,18 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   it('walks every list through two pages of one', async () => {
     const walked = await Promise.all(
       lists.map(async (path) => {
-        const url = path.replace('{id}', ticketId);
+        const url = urlOf(path);
         if (/\{/.test(url)) return `${path}: no fixture for its parameters`;
-        const first = await request(t.url).get(url).query({ limit: 1 }).set('Authorization', admin.auth);
+        const first = await request(t.url)
+          .get(url)
+          .query(queryOf(path, { limit: 1 }))
+          .set('Authorization', admin.auth);
         if (first.status !== 200 || first.body.data?.length !== 1 || typeof first.body.nextCursor !== 'string')
           return `${path}: page 1 ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`;
-        const second = await request(t.url).get(url).query({ limit: 1, cursor: first.body.nextCursor }).set('Authorization', admin.auth);
+        const second = await request(t.url)
+          .get(url)
+          .query(queryOf(path, { limit: 1, cursor: first.body.nextCursor }))
+          .set('Authorization', admin.auth);
         if (second.status !== 200 || second.body.data?.length !== 1 || !('nextCursor' in second.body))
           return `${path}: page 2 ${second.status} ${JSON.stringify(second.body).slice(0, 200)}`;
         return second.body.data[0].id !== undefined && second.body.data[0].id === first.body.data[0].id
@@ -117,11 +143,16 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   });
 
   it('a limit out of 1–100 or a cursor from nowhere → 400 naming it, on every list', async () => {
-    const url = (path: string) => path.replace('{id}', ticketId);
     for (const path of lists) {
-      const big = await request(t.url).get(url(path)).query({ limit: 101 }).set('Authorization', admin.auth);
+      const big = await request(t.url)
+        .get(urlOf(path))
+        .query(queryOf(path, { limit: 101 }))
+        .set('Authorization', admin.auth);
       expect([path, big.status, big.body.errors?.[0]?.field]).toEqual([path, 400, 'limit']);
-      const bad = await request(t.url).get(url(path)).query({ cursor: 'not-a-cursor' }).set('Authorization', admin.auth);
+      const bad = await request(t.url)
+        .get(urlOf(path))
+        .query(queryOf(path, { cursor: 'not-a-cursor' }))
+        .set('Authorization', admin.auth);
       expect([path, bad.status, bad.body.errors?.[0]?.field]).toEqual([path, 400, 'cursor']);
     }
   });

@@ -17,7 +17,8 @@ export default async function globalSetup(): Promise<void> {
       stdio: 'pipe',
     });
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create({ dataDir: join(dir, 'pg') });
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const db = await PGlite.create({ dataDir: join(dir, 'pg'), extensions: { pg_trgm } });
     const dump = await db.dumpDataDir('none');
     await db.close();
     writeFileSync(join(dir, 'template.tar'), Buffer.from(await dump.arrayBuffer()));

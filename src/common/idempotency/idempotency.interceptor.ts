@@ -38,7 +38,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const keyValue = Array.isArray(key) ? key.join(',') : key;
     IdempotencyService.assertValidKey(keyValue);
 
-    const scope = request.user?.scope ?? 'anonymous';
+    // Anonymous callers (the public knowledge base) keep their keys apart by client address.
+    const scope = request.user?.scope ?? `anonymous:${request.ip}`;
     const fingerprint = IdempotencyService.fingerprint(request.method, request.url, request.body);
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, handler) ?? HttpStatus.CREATED;
     const notStored = this.reflector.get<string[]>(NOT_STORED_KEY, handler) ?? [];

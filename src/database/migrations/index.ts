@@ -11,6 +11,7 @@ import { AddIntakeCatalogVersion1796420000000 } from './1796420000000-AddIntakeC
 import { AddForeignKeys1796430000000 } from './1796430000000-AddForeignKeys.js';
 import { KeepDeletedTiersAndSlaPolicies1796440000000 } from './1796440000000-KeepDeletedTiersAndSlaPolicies.js';
 import { MoveRuleOrganizationsToTable1796497343071 } from './1796497343071-MoveRuleOrganizationsToTable.js';
+import { CreateKnowledgeBase1796500000000 } from './1796500000000-CreateKnowledgeBase.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   AddForeignKeys1796430000000,
   KeepDeletedTiersAndSlaPolicies1796440000000,
   MoveRuleOrganizationsToTable1796497343071,
+  CreateKnowledgeBase1796500000000,
 ];

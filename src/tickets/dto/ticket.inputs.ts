@@ -215,4 +215,18 @@ export class AddMessageInput {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   attachmentIds?: string[];
+
+  /** Knowledge-base articles to link (agents and admins; a public reply links published articles only). */
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    maxItems: 10,
+    description: 'Knowledge-base articles to link (agents and admins; a public reply links published articles only)',
+  })
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  kbArticleIds?: string[];
 }
