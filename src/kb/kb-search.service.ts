@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryResultRow } from 'pg';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../common/pagination/cursor.js';
 import type { Page, PageRequest } from '../common/pagination/keyset.js';
+import { namedStatement, preparedIn, preparedRead } from '../database/prepared-read.js';
 import { TicketAccess } from '../ticket-core/ticket-access.js';
 import type { KbSearchHit } from './kb.models.js';
 import type { KbLocale } from './kb-article.entity.js';
@@ -12,11 +14,13 @@ import { KB_CONFIG } from './kb-article.entity.js';
 import { KbDeflections } from './kb-deflections.js';
 
 const CONFIG_OF: Record<KbLocale, string> = { en: 'english', ru: 'russian' };
-// Ranking reads each candidate's vector: however common the words, at most this many articles are ranked (those whose
-// title matches first, then the rest as the index yields them). The cost of a search is bounded by it, not by the
-// number of matches.
-const TITLE_CANDIDATES = 200;
-const CANDIDATES = 1000;
+// Ranking reads each candidate's row: however common the words, at most this many articles are ranked: up to 100 whose
+// title matches, and only when fewer titles match, up to 400 whose body does. Pages beyond the candidates are not
+// offered (a reader refines the words instead).
+const TITLE_CANDIDATES = 100;
+const CANDIDATES = 400;
+// The typo-tolerant fallback re-checks each candidate's trigrams: fewer of them.
+const SIMILAR_CANDIDATES = 300;
 // How alike a query and part of a title must be for the typo-tolerant fallback (pg_trgm word similarity, 0–1).
 const TYPO_SIMILARITY = 0.45;
 const MIN_TYPO_QUERY = 4;
@@ -28,7 +32,7 @@ type SearchMode = 'fts' | 'similar';
 /** A page of hits, and the cursor that resumes after any one of them (GraphQL edges). */
 export type SearchPage = Page<KbSearchHit> & { cursorOf: (hit: KbSearchHit) => string };
 
-interface HitRow {
+interface HitRow extends QueryResultRow {
   id: string;
   slug: string;
   title: string;
@@ -97,7 +101,12 @@ export class KbSearchService {
     return result;
   }
 
-  /** Ranks the capped candidate set, pages by (score, id), and makes snippets for the page only. */
+  /**
+   * Ranks the capped candidate set, pages by (score, id), and makes snippets for the page only. The articles whose title
+   * matches come first; only when fewer than TITLE_CANDIDATES do, the bodies are searched too (a common word then costs
+   * one small index scan, not a walk of every article that mentions it). A prepared statement per shape: planning the
+   * statement cost more than running it.
+   */
   private async ranked(query: string, params: unknown[], locale: KbLocale | undefined, page: PageRequest): Promise<SearchPage> {
     const values = [...params];
     const where = [`status = 'published'`];
@@ -106,41 +115,58 @@ export class KbSearchService {
     const limit = `$${values.push(page.limit + 1)}`;
     const sql = `
       WITH q AS (SELECT ${query} AS query),
-      candidates AS (
-        (SELECT a.id FROM kb_article a, q WHERE a."searchTitle" @@ q.query AND ${where.join(' AND ')} LIMIT ${TITLE_CANDIDATES})
-        UNION
-        (SELECT a.id FROM kb_article a, q WHERE a.search @@ q.query AND ${where.join(' AND ')} LIMIT ${CANDIDATES})
-      ),
+      titled AS (
+        SELECT a.id, ts_rank(a.search, q.query, 1) AS score FROM kb_article a, q
+        WHERE a."searchTitle" @@ q.query AND ${where.join(' AND ')} LIMIT ${TITLE_CANDIDATES}),
       ranked AS (
-        SELECT a.id, ts_rank(a.search, q.query, 1) AS score FROM kb_article a JOIN candidates c ON c.id = a.id, q
-      ),
+        SELECT * FROM titled
+        UNION
+        (SELECT a.id, ts_rank(a.search, q.query, 1) AS score FROM kb_article a, q
+         WHERE (SELECT count(*) FROM titled) < ${TITLE_CANDIDATES} AND a.search @@ q.query AND ${where.join(' AND ')} LIMIT ${CANDIDATES})),
       page AS (SELECT * FROM ranked WHERE ${after} ORDER BY score DESC, id DESC LIMIT ${limit})
       SELECT a.id, a.slug, a.title, a.kind, a.locale, a."categoryId", a."videoUrl", a.tags, p.score,
         ts_headline(${KB_CONFIG.replaceAll('"locale"', 'a.locale')}, left(a.body || ' ' || a.transcript, 20000), q.query, '${HEADLINE}') AS snippet
       FROM page p JOIN kb_article a ON a.id = p.id, q
       ORDER BY p.score DESC, p.id DESC`;
-    return this.pageOf(await this.dataSource.query(sql, values), page.limit, 'fts');
+    return this.pageOf(await this.read(sql, values, page), page.limit, 'fts');
   }
 
-  /** The fallback when no word matched: titles most like the query, letter by letter (pg_trgm), within a cap. */
+  /**
+   * The fallback when no word matched: titles most like the query, letter by letter (pg_trgm word similarity), among
+   * the first SIMILAR_CANDIDATES the trigram index yields (filtered by status and locale after it: combined with another
+   * index, the planner read half the table).
+   */
   private async similarTitles(q: string, locale: KbLocale | undefined, page: PageRequest): Promise<SearchPage> {
     return this.dataSource.transaction(async (em) => {
       await em.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(TYPO_SIMILARITY)]);
       const values: unknown[] = [q];
-      const where = [`status = 'published'`, `$1 <% a.title`];
-      if (locale) where.push(`a.locale = $${values.push(locale)}`);
+      const where = [`status = 'published'`];
+      if (locale) where.push(`locale = $${values.push(locale)}`);
       const after = this.after(page, values);
       const limit = `$${values.push(page.limit + 1)}`;
-      const rows = await em.query(
-        `WITH candidates AS (SELECT a.id, word_similarity($1, a.title) AS score FROM kb_article a WHERE ${where.join(' AND ')} LIMIT ${CANDIDATES})
-         SELECT a.id, a.slug, a.title, a.kind, a.locale, a."categoryId", a."videoUrl", a.tags, c.score,
-           left(a.body, 200) AS snippet
-         FROM (SELECT * FROM candidates WHERE ${after} ORDER BY score DESC, id DESC LIMIT ${limit}) c JOIN kb_article a ON a.id = c.id
-         ORDER BY c.score DESC, c.id DESC`,
-        values,
-      );
-      return this.pageOf(rows, page.limit, 'similar');
+      const sql = `
+        WITH candidates AS MATERIALIZED (
+          SELECT a.id, a.status, a.locale, word_similarity($1, a.title) AS score FROM kb_article a WHERE $1 <% a.title
+          LIMIT ${SIMILAR_CANDIDATES})
+        SELECT a.id, a.slug, a.title, a.kind, a.locale, a."categoryId", a."videoUrl", a.tags, c.score, left(a.body, 200) AS snippet
+        FROM (SELECT id, score FROM candidates WHERE ${where.join(' AND ')} AND ${after} ORDER BY score DESC, id DESC LIMIT ${limit}) c
+        JOIN kb_article a ON a.id = c.id
+        ORDER BY c.score DESC, c.id DESC`;
+      return this.pageOf(await this.read(sql, values, page, em), page.limit, 'similar');
     });
+  }
+
+  /** A prepared statement named after its shape; a cursor whose values the database refuses is the caller's 400. */
+  private async read(sql: string, values: unknown[], page: PageRequest, em?: EntityManager): Promise<HitRow[]> {
+    try {
+      return em
+        ? await preparedIn<HitRow>(em, namedStatement(sql), values)
+        : await preparedRead<HitRow>(this.dataSource, namedStatement(sql), values);
+    } catch (error) {
+      if (page.cursor && error instanceof QueryFailedError && /^22/.test(String((error.driverError as { code?: unknown })?.code)))
+        throw invalidCursor(page.cursorArg);
+      throw error;
+    }
   }
 
   /** The keyset condition after the cursor's (score, id); `true` on the first page. */
