@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../actor/actor.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../common/pagination/cursor.js';
-import type { Page, PageRequest } from '../common/pagination/keyset.js';
+import { isDataException, type Page, type PageRequest } from '../common/pagination/keyset.js';
 import { namedStatement, preparedIn, preparedRead } from '../database/prepared-read.js';
 import { TicketAccess } from '../ticket-core/ticket-access.js';
 import type { KbSearchHit } from './kb.models.js';
@@ -24,6 +24,9 @@ const SIMILAR_CANDIDATES = 300;
 // How alike a query and part of a title must be for the typo-tolerant fallback (pg_trgm word similarity, 0–1).
 const TYPO_SIMILARITY = 0.45;
 const MIN_TYPO_QUERY = 4;
+// ts_headline parses and stems all the text it is given, ~0.1 ms a 1,000 characters: snippets come from an article's
+// opening characters (25 whole 20,000-character articles took 48 ms; their first 3,000, 7 ms).
+const HEADLINE_CHARS = 3000;
 const HEADLINE = `MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=<mark>, StopSel=</mark>`;
 // A draft ticket's text becomes an OR of its most frequent words, at most this many.
 const SUGGESTION_TERMS = 24;
@@ -112,7 +115,8 @@ export class KbSearchService {
     const where = [`status = 'published'`];
     if (locale) where.push(`locale = $${values.push(locale)}`);
     const after = this.after(page, values);
-    const limit = `$${values.push(page.limit + 1)}`;
+    // The page's rows get snippets; the one row more only tells whether a next page exists.
+    const limit = `$${values.push(page.limit)}::int`;
     const sql = `
       WITH q AS (SELECT ${query} AS query),
       titled AS (
@@ -123,9 +127,11 @@ export class KbSearchService {
         UNION
         (SELECT a.id, ts_rank(a.search, q.query, 1) AS score FROM kb_article a, q
          WHERE (SELECT count(*) FROM titled) < ${TITLE_CANDIDATES} AND a.search @@ q.query AND ${where.join(' AND ')} LIMIT ${CANDIDATES})),
-      page AS (SELECT * FROM ranked WHERE ${after} ORDER BY score DESC, id DESC LIMIT ${limit})
+      page AS (SELECT *, row_number() OVER (ORDER BY score DESC, id DESC) AS n FROM ranked WHERE ${after}
+        ORDER BY score DESC, id DESC LIMIT ${limit} + 1)
       SELECT a.id, a.slug, a.title, a.kind, a.locale, a."categoryId", a."videoUrl", a.tags, p.score,
-        ts_headline(${KB_CONFIG.replaceAll('"locale"', 'a.locale')}, left(a.body || ' ' || a.transcript, 20000), q.query, '${HEADLINE}') AS snippet
+        CASE WHEN p.n <= ${limit} THEN ts_headline(${KB_CONFIG.replaceAll('"locale"', 'a.locale')},
+          left(a.body || ' ' || a.transcript, ${HEADLINE_CHARS}), q.query, '${HEADLINE}') END AS snippet
       FROM page p JOIN kb_article a ON a.id = p.id, q
       ORDER BY p.score DESC, p.id DESC`;
     return this.pageOf(await this.read(sql, values, page), page.limit, 'fts');
@@ -163,8 +169,7 @@ export class KbSearchService {
         ? await preparedIn<HitRow>(em, namedStatement(sql), values)
         : await preparedRead<HitRow>(this.dataSource, namedStatement(sql), values);
     } catch (error) {
-      if (page.cursor && error instanceof QueryFailedError && /^22/.test(String((error.driverError as { code?: unknown })?.code)))
-        throw invalidCursor(page.cursorArg);
+      if (page.cursor && isDataException(error)) throw invalidCursor(page.cursorArg);
       throw error;
     }
   }

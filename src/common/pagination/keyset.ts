@@ -147,6 +147,7 @@ export function afterCursorCondition<T>(columns: KeysetColumn<T>[], values: Curs
   return { sql: `(${branches.join(' OR ')})`, params };
 }
 
-function isDataException(error: unknown): boolean {
+/** The database refused a value (SQLSTATE class 22): a cursor's values that decode but do not fit their columns. */
+export function isDataException(error: unknown): boolean {
   return error instanceof QueryFailedError && /^22/.test(String((error.driverError as { code?: unknown } | undefined)?.code));
 }
