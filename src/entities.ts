@@ -20,6 +20,9 @@ import { KbArticleEntity } from './kb/kb-article.entity.js';
 import { KbCategoryEntity } from './kb/kb-category.entity.js';
 import { KbFeedbackEntity } from './kb/kb-feedback.entity.js';
 import { KbSuggestionArticleEntity, KbSuggestionEntity } from './kb/kb-suggestion.entity.js';
+import { WebhookDeliveryEntity } from './webhooks/webhook-delivery.entity.js';
+import { WebhookSubscriptionTierEntity } from './webhooks/webhook-subscription-tier.entity.js';
+import { WebhookSubscriptionEntity } from './webhooks/webhook-subscription.entity.js';
 
 /**
  * Every entity, listed at the top (beside AppModule) so that src/database, the plumbing under every feature, imports no
@@ -50,4 +53,7 @@ export const entities = [
   KbFeedbackEntity,
   KbSuggestionEntity,
   KbSuggestionArticleEntity,
+  WebhookSubscriptionEntity,
+  WebhookSubscriptionTierEntity,
+  WebhookDeliveryEntity,
 ];

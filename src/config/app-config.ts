@@ -60,6 +60,8 @@ export class AppConfig {
   readonly infoRequests!: { reminderHours: number };
   /** Staff roles that may publish knowledge-base articles. */
   readonly kb!: { publishRoles: ('agent' | 'admin')[] };
+  /** secretKey unset → derived from the JWT secret (see webhooks/webhook-secrets). */
+  readonly webhooks!: { allowPrivate: boolean; secretKey: string | undefined; timeoutMs: number };
   /** Crash tests only (see common/failpoints). */
   readonly failpoints!: string[];
 
@@ -112,6 +114,7 @@ export class AppConfig {
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
       kb: { publishRoles: v.KB_PUBLISH_ROLES.split(',') as ('agent' | 'admin')[] },
+      webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, secretKey: v.WEBHOOK_SECRET_KEY, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
       failpoints: v.FAILPOINTS?.split(',') ?? [],
     } satisfies AppConfig);
   }

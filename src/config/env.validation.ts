@@ -277,6 +277,26 @@ export class EnvVars {
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
 
+  /** Lets webhook targets resolve to loopback, private and link-local addresses (development, tests); never metadata. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** Encrypts webhook signing secrets at rest (AES-256-GCM, key derived from it); unset → derived from JWT_SECRET. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'at least 32 characters' })
+  @MaxLength(512)
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** How long a webhook attempt may take (connect, headers and body) before it counts as failed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 15_000;
+
   /** Tests only: comma-separated failpoints at which the process kills itself (crash tests). Refused in production. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -297,6 +317,7 @@ const OPTIONAL_VARS = [
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
   'FAILPOINTS',
+  'WEBHOOK_SECRET_KEY',
 ];
 
 /** Validates the environment; the error message is one line naming each bad variable and what it expects. */
@@ -315,6 +336,11 @@ export function validateEnv(env: Record<string, string | undefined>): EnvVars {
       "JWT_SECRET is missing: expected the host product's HS256 secret (at least 32 characters) or JWT_JWKS_URL when NODE_ENV=production",
     );
   }
+  // Replicas must agree on the key that decrypts webhook secrets: a secret generated per data directory would not do.
+  if (vars.NODE_ENV === 'production' && !vars.WEBHOOK_SECRET_KEY && !vars.JWT_SECRET)
+    problems.push(
+      'WEBHOOK_SECRET_KEY is missing: expected at least 32 characters (or JWT_SECRET to derive it from) when NODE_ENV=production',
+    );
   if (vars.NODE_ENV === 'production' && vars.FAILPOINTS)
     problems.push('FAILPOINTS is set: failpoints kill the process and are for tests only, never with NODE_ENV=production');
   problems.push(...attachmentProblems(vars));

@@ -11,6 +11,12 @@ const DISPATCH_LOCK = 7_203_365_113;
 const SWEEP_INTERVAL_MS = 2000;
 
 /**
+ * A consumer of committed events beyond live subscribers (webhooks): given each batch inside the transaction that marks
+ * it published, so the hand-over commits with the marking or not at all. It must tolerate a batch seen twice.
+ */
+export type OutboxConsumer = (em: EntityManager, eventIds: string[]) => Promise<void>;
+
+/**
  * Hands committed events to their consumers, marking them published only together with (PostgreSQL) or after (embedded)
  * the hand-over. Started on boot, so rows a crashed process left unpublished are picked up.
  */
@@ -20,6 +26,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private readonly consumers: OutboxConsumer[] = [];
+  private consumersReady: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -30,6 +38,15 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     this.poke();
     this.timer = setInterval(() => this.poke(), SWEEP_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Features above events/ (webhooks) register here, from onModuleInit, so events/ never imports them. No batch is
+   * handed over before `ready` settles (awaited outside any transaction: the embedded database serves one at a time).
+   */
+  addConsumer(consumer: OutboxConsumer, ready: Promise<unknown> = Promise.resolve()): void {
+    this.consumers.push(consumer);
+    this.consumersReady = Promise.all([this.consumersReady, ready]);
   }
 
   /** Ask for a dispatch round soon (called after every commit that wrote events). */
@@ -55,6 +72,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async drain(): Promise<void> {
+    await this.consumersReady;
     for (;;) {
       const dispatched = this.bus.crossReplica ? await this.announceBatch() : await this.deliverBatch();
       if (dispatched < BATCH) return;
@@ -74,11 +92,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       const rows = await this.unpublished(em);
       if (rows.length === 0) return 0;
       failpoint('outbox.before-deliver');
+      const eventIds = rows.map((r) => r.eventId);
+      await this.handOver(em, eventIds);
       await this.markPublished(em, rows);
-      await this.bus.announceInTransaction(
-        em,
-        rows.map((r) => r.eventId),
-      );
+      await this.bus.announceInTransaction(em, eventIds);
       return rows.length;
     });
   }
@@ -86,15 +103,23 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   /**
    * The embedded database: one process, whose own consumers are the only ones. Hand them the batch first, then mark it
    * published: a crash in between delivers it again after the restart (at least once; consumers go by event id), while
-   * marking first would lose it.
+   * marking first would lose it. Registered consumers get it in the marking transaction, as on PostgreSQL.
    */
   private async deliverBatch(): Promise<number> {
     const rows = await this.unpublished(this.dataSource.manager);
     if (rows.length === 0) return 0;
     failpoint('outbox.before-deliver');
-    await this.bus.deliver(rows.map((r) => r.eventId));
-    await this.markPublished(this.dataSource.manager, rows);
+    const eventIds = rows.map((r) => r.eventId);
+    await this.bus.deliver(eventIds);
+    await this.dataSource.transaction(async (em) => {
+      await this.handOver(em, eventIds);
+      await this.markPublished(em, rows);
+    });
     return rows.length;
+  }
+
+  private async handOver(em: EntityManager, eventIds: string[]): Promise<void> {
+    for (const consumer of this.consumers) await consumer(em, eventIds);
   }
 
   private unpublished(em: EntityManager): Promise<{ id: string; eventId: string }[]> {

@@ -40,6 +40,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private boss: PgBoss | null = null;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
+  private markStarted!: () => void;
+  /** Settles once jobs can be scheduled (pg-boss started and every registered queue created). */
+  readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -75,7 +78,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     if (jobs.length === 0) return;
     // pg-boss's insert is one constant statement: prepared once per connection, it is not parsed and planned per create.
     const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await preparedIn(em, namedStatement(text), values) }) };
-    await this.started().insert(
+    await this.running().insert(
       jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })),
       { db },
     );
@@ -100,6 +103,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       if (registration.cron) await boss.schedule(queue, registration.cron);
       for (let i = 0; i < workers; i++) this.loops.push(this.poll(boss, queue, registration, pollSeconds * 1000));
     }
+    this.markStarted();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -148,7 +152,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     }
   }
 
-  private started(): PgBoss {
+  private running(): PgBoss {
     if (!this.boss) throw new Error('The job queue has not started yet');
     return this.boss;
   }
