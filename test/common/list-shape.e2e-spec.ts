@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { log, png } from '../support/files';
+import { Receiver, until } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { person, ticket, tier, type Person } from '../support/world';
 
@@ -18,6 +19,7 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   let admin: Person;
   let ticketId: string;
   let lists: string[];
+  let receiver: Receiver;
   // What a list needs beyond limit and cursor: the parent id in its path (a ticket's by default), its query.
   const fixtures: Record<string, { id?: string; query?: Record<string, string> }> = {};
   const urlOf = (path: string) => path.replace('{id}', fixtures[path]?.id ?? ticketId);
@@ -26,9 +28,15 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
   const rules: string[] = [];
   const policies: string[] = [];
   beforeAll(async () => {
-    t = await createTestApp();
+    // Webhooks here go to a receiver on this machine, so private targets are allowed.
+    t = await createTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
     admin = await person(t, 'admin');
     const as = (p: Person) => ({ Authorization: p.auth });
+    receiver = await Receiver.start();
+    const hooks: string[] = [];
+    for (const events of [['*'], ['ticket.created']])
+      hooks.push((await request(t.url).post('/v1/webhooks').set(as(admin)).send({ url: receiver.url, events }).expect(201)).body.id);
+    fixtures['/v1/webhooks/{id}/deliveries'] = { id: hooks[0] };
     // Two of everything each list shows.
     const l1 = await tier(t, admin, 1);
     const l2 = await tier(t, admin, 2);
@@ -94,6 +102,10 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
     fixtures['/v1/kb/articles/{id}/tickets'] = { id: articleIds[0] };
     fixtures['/v1/kb/search'] = { query: { q: 'listword' } };
     fixtures['/v1/kb/suggestions'] = { query: { text: 'listword' } };
+    await until(async () => {
+      const res = await request(t.url).get(`/v1/webhooks/${hooks[0]}/deliveries`).set(as(admin)).expect(200);
+      return res.body.data.length >= 2;
+    }, 'two webhook deliveries');
     const contract = (await request(t.url).get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, Schema> };
@@ -108,6 +120,7 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
       .map(([path]) => path);
   });
   afterAll(async () => {
+    await receiver.close();
     for (const id of rules) await request(t.url).delete(`/v1/routing-rules/${id}`).set('Authorization', admin.auth).expect(204);
     for (const id of policies) await request(t.url).delete(`/v1/sla-policies/${id}`).set('Authorization', admin.auth).expect(204);
     await t.close();
