@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import jwt from 'jsonwebtoken';
+import { Webhook } from 'standardwebhooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
@@ -12,6 +13,7 @@ import { AttachmentsService } from '../../src/attachments/attachments.service';
 import { OutboxDispatcher } from '../../src/events/outbox.dispatcher';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
+import { Receiver, until } from '../support/receiver';
 import { cleanEnv, startServer, type ServerProcess } from '../support/server-process';
 
 // What survives a crash at the wrong moment: the compiled server is killed (SIGKILL, from inside, at a named failpoint)
@@ -125,6 +127,33 @@ describe('Crash recovery (e2e)', () => {
     const again = await restart(); // its dispatcher runs at boot
     await again.app.get(OutboxDispatcher).idle();
     expect((await again.app.get(DataSource).query(unpublished, [subject]))[0].n).toBe(0);
+  });
+
+  it('a webhook event committed, then a crash before its delivery: after the restart it is delivered, signed', async () => {
+    const receiver = await Receiver.start();
+    try {
+      env.WEBHOOK_ALLOW_PRIVATE = 'true';
+      const server = await start('outbox.before-deliver');
+      await withTier(server);
+      const admin = bearer(`admin-${randomUUID()}`, 'admin');
+      const hook = await (await call(server, 'POST', '/v1/webhooks', admin, { url: receiver.url, events: ['ticket.created'] })).json();
+      expect(hook.secret).toMatch(/^whsec_/);
+      const customer = bearer(`customer-${randomUUID()}`);
+      const subject = `crash-${randomUUID()}`;
+      await crashOn(server, () => call(server, 'POST', '/v1/tickets', customer, { subject, description: 'Nothing comes out' }));
+      const [row] = await query<{ id: string }>(`SELECT id FROM ticket WHERE subject = $1`, [subject]);
+      expect(row).toBeDefined(); // committed
+      expect(receiver.requests).toHaveLength(0); // and not delivered
+
+      await restart(); // its dispatcher sweeps the outbox at boot
+      const [got] = await until(() => receiver.about(row.id).length > 0 && receiver.about(row.id), 'the delivery after the restart');
+      const payload = new Webhook(hook.secret).verify(got.body, got.headers as Record<string, string>);
+      expect(payload).toMatchObject({ type: 'ticket.created', data: { ticketId: row.id, sequence: 1 } });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(receiver.about(row.id)).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('an upload whose bytes are stored, then a crash before its row says so: the sweep removes the pending row and the file', async () => {
