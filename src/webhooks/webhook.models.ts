@@ -1,6 +1,8 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { Connection } from '../common/pagination/paginated.js';
+import { TICKET_PRIORITIES } from '../ticket-core/ticket-status.js';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryEntity, type WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import type { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
 
@@ -16,7 +18,12 @@ export class Webhook {
   @ApiProperty(uuid) @Field(() => ID) id!: string;
   @ApiProperty({ format: 'uri', maxLength: 2000 }) @Field(() => String) url!: string;
   /** Event types sent, or `*` for all. */
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 20, description: 'Event types sent, or `*` for all' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: [ALL_EVENTS, ...WEBHOOK_EVENT_TYPES] },
+    maxItems: 20,
+    description: 'Event types sent, or `*` for all',
+  })
   @Field(() => [String], { description: 'Event types sent, or `*` for all.' })
   events!: string[];
   /** Only events of tickets in these tiers; empty: every tier. */
@@ -29,7 +36,12 @@ export class Webhook {
   @Field(() => [ID], { description: 'Only events of tickets in these tiers; empty: every tier.' })
   tierIds!: string[];
   /** Only events of tickets with these priorities; empty: any. */
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 10 }, maxItems: 4, description: 'Only these priorities; empty: any' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: [...TICKET_PRIORITIES] },
+    maxItems: 4,
+    description: 'Only these priorities; empty: any',
+  })
   @Field(() => [String], { description: 'Only events of tickets with these priorities; empty: any.' })
   priorities!: string[];
   @ApiProperty() @Field(() => Boolean) active!: boolean;
@@ -38,7 +50,7 @@ export class Webhook {
   @Field(() => Boolean, { description: 'Whether events about internal notes are sent; off for customer-facing targets.' })
   includeInternal!: boolean;
   /** Why the service turned it off: `gone` (the target answered 410) or `failing` (24 h of failed attempts). */
-  @ApiProperty({ type: String, nullable: true, maxLength: 20, description: 'gone (410) or failing (24 h of failures)' })
+  @ApiProperty({ type: String, nullable: true, enum: ['gone', 'failing'], description: 'gone (410) or failing (24 h of failures)' })
   @Field(() => String, { nullable: true, description: 'Why the service turned it off: gone (410) or failing (24 h of failures).' })
   disabledReason!: string | null;
   @ApiProperty(nullableDateTime) @Field(() => GraphQLISODateTime, { nullable: true }) disabledAt!: Date | null;
@@ -76,7 +88,7 @@ export class WebhookDelivery {
   @ApiProperty(uuid) @Field(() => ID) subscriptionId!: string;
   @ApiProperty(uuid) @Field(() => ID) eventId!: string;
   /** The `webhook-id` header: the same on every attempt and replay. */
-  @ApiProperty({ maxLength: 60, description: 'The webhook-id header: the same on every attempt and replay' })
+  @ApiProperty({ maxLength: 36, pattern: '^msg_[0-9a-f]{32}$', description: 'The webhook-id header: the same on every attempt and replay' })
   @Field(() => String, { description: 'The webhook-id header: the same on every attempt and replay.' })
   webhookId!: string;
   @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES, enumName: 'WebhookDeliveryStatus' })
@@ -90,7 +102,13 @@ export class WebhookDelivery {
   @Field(() => Int, { nullable: true })
   lastDurationMs!: number | null;
   /** Why the last attempt failed (timeout, refused address, HTTP status); never the response body. */
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Why the last attempt failed; never the response body' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 200,
+    pattern: '^(HTTP [0-9]{3}|timed out .*|refused target: .*|connection failed.*)$',
+    description: 'Why the last attempt failed; never the response body',
+  })
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed; never the response body.' })
   lastError!: string | null;
   @ApiProperty(nullableDateTime) @Field(() => GraphQLISODateTime, { nullable: true }) lastAttemptAt!: Date | null;
