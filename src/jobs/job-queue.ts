@@ -7,6 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { Clock } from '../common/clock/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { afterCommit } from '../database/after-commit.js';
 import { namedStatement, preparedIn } from '../database/prepared-read.js';
 
 // How long shutdown waits for running jobs before closing anyway (a stuck job is retried after it expires).
@@ -19,6 +20,8 @@ export interface JobHandler<T> {
 interface Registration {
   handler: JobHandler<object>;
   batchSize: number;
+  /** How many of a batch's jobs run at once (default 1): more only for handlers that mostly wait outside the database. */
+  concurrency: number;
   afterBatch?: () => void;
   cron?: string;
 }
@@ -40,6 +43,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private boss: PgBoss | null = null;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
+  // Per queue, the idle waits of its workers: a job due at once, committed here, ends them (no poll interval's delay).
+  private readonly idle = new Map<string, Set<AbortController>>();
   private markStarted!: () => void;
   /** Settles once jobs can be scheduled (pg-boss started and every registered queue created). */
   readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
@@ -61,9 +66,14 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   register<T extends object>(
     queue: string,
     handler: JobHandler<T>,
-    options: { batchSize?: number; afterBatch?: () => void; cron?: string } = {},
+    options: { batchSize?: number; concurrency?: number; afterBatch?: () => void; cron?: string } = {},
   ): void {
-    this.registrations.set(queue, { handler: handler as JobHandler<object>, batchSize: options.batchSize ?? 50, ...options });
+    this.registrations.set(queue, {
+      handler: handler as JobHandler<object>,
+      batchSize: options.batchSize ?? 50,
+      concurrency: options.concurrency ?? 1,
+      ...options,
+    });
   }
 
   /** Runs `queue`'s handler with `data` at `runAt` (or at once), if and only if the transaction of `em` commits. */
@@ -82,6 +92,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       jobs.map((j) => ({ name: queue, data: j.data, startAfter: j.runAt })),
       { db },
     );
+    if (jobs.some((j) => j.runAt.getTime() <= Date.now())) afterCommit(em, () => this.wake(queue));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -129,26 +140,47 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       } catch (error) {
         if (!signal.aborted) this.logger.error(`Queue ${queue}: ${(error as Error).message}`);
       }
-      if (fetched < registration.batchSize) await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+      if (fetched < registration.batchSize) await this.wait(queue, intervalMs);
     }
   }
 
-  /** One job at a time: each is its own short transaction, and the embedded pool has a single connection. */
-  private async runBatch(boss: PgBoss, queue: string, { handler, afterBatch }: Registration, jobs: PgBoss.Job<object>[]): Promise<void> {
+  /** A poll interval, or less when a job due at once is committed to `queue` by this replica. */
+  private async wait(queue: string, intervalMs: number): Promise<void> {
+    const woken = new AbortController();
+    const waits = this.idle.get(queue) ?? this.idle.set(queue, new Set()).get(queue)!;
+    waits.add(woken);
+    await sleep(intervalMs, undefined, { signal: AbortSignal.any([this.stopping.signal, woken.signal]) }).catch(() => undefined);
+    waits.delete(woken);
+  }
+
+  private wake(queue: string): void {
+    for (const waiting of this.idle.get(queue) ?? []) waiting.abort();
+  }
+
+  /**
+   * One job at a time by default: each is its own short transaction, and the embedded pool has a single connection. A
+   * queue whose jobs wait on the network (webhook attempts) runs `concurrency` of them at once.
+   */
+  private async runBatch(boss: PgBoss, queue: string, registration: Registration, jobs: PgBoss.Job<object>[]): Promise<void> {
     const done: string[] = [];
-    try {
-      for (const job of jobs) {
+    let next = 0;
+    const lane = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
         try {
-          await handler(job.data);
+          await registration.handler(job.data);
           done.push(job.id);
         } catch (error) {
           // Only this job is retried (with backoff), not the batch's others.
           await boss.fail(queue, job.id, { message: (error as Error).message });
         }
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(registration.concurrency, jobs.length) }, lane));
     } finally {
       if (done.length > 0) await boss.complete(queue, done);
-      afterBatch?.();
+      registration.afterBatch?.();
     }
   }
 

@@ -10,6 +10,8 @@ import { WebhookTarget, type AttemptOutcome } from './webhook-target.js';
 import { CLEANUP_QUEUE, DELIVER_QUEUE, type DeliverJob } from './webhook-queue.js';
 
 const KEEP_DELIVERIES_DAYS = 30;
+// Per worker: with JOB_WORKERS (2) workers, up to 32 attempts in flight per replica.
+const ATTEMPTS_AT_ONCE = 16;
 
 interface Attempt {
   id: string;
@@ -51,7 +53,8 @@ export class WebhookDeliveryWorker implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<DeliverJob>(DELIVER_QUEUE, (job) => this.attempt(job));
+    // An attempt mostly waits on the target (up to the timeout): a batch's attempts overlap.
+    this.jobs.register<DeliverJob>(DELIVER_QUEUE, (job) => this.attempt(job), { concurrency: ATTEMPTS_AT_ONCE });
     this.jobs.register(CLEANUP_QUEUE, () => this.cleanUp(), { cron: '23 3 * * *' });
   }
 
