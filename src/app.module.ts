@@ -24,6 +24,7 @@ import { TiersModule } from './tiers/tiers.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 import { KbModule } from './kb/kb.module.js';
+import { EmailModule } from './email/email.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
@@ -59,6 +60,7 @@ export class AppModule {
         EscalationsModule,
         InfoRequestsModule,
         KbModule,
+        EmailModule,
         ...(extra.imports ?? []),
       ],
     };

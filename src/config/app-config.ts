@@ -60,6 +60,8 @@ export class AppConfig {
   readonly infoRequests!: { reminderHours: number };
   /** Staff roles that may publish knowledge-base articles. */
   readonly kb!: { publishRoles: ('agent' | 'admin')[] };
+  /** The e-mail channel: the key for mail passwords, the SMTP receiver (port null = off), IMAP polling. */
+  readonly mail!: { secretKey: string | undefined; smtpPort: number | null; smtpHost: string; pollSeconds: number; maxBytes: number };
   /** Crash tests only (see common/failpoints). */
   readonly failpoints!: string[];
 
@@ -112,6 +114,13 @@ export class AppConfig {
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
       kb: { publishRoles: v.KB_PUBLISH_ROLES.split(',') as ('agent' | 'admin')[] },
+      mail: {
+        secretKey: v.MAIL_SECRET_KEY,
+        smtpPort: v.SMTP_INBOUND_PORT ?? null,
+        smtpHost: v.SMTP_INBOUND_HOST,
+        pollSeconds: v.MAIL_POLL_SECONDS,
+        maxBytes: v.MAIL_MAX_BYTES,
+      },
       failpoints: v.FAILPOINTS?.split(',') ?? [],
     } satisfies AppConfig);
   }

@@ -12,6 +12,7 @@ import { AddForeignKeys1796430000000 } from './1796430000000-AddForeignKeys.js';
 import { KeepDeletedTiersAndSlaPolicies1796440000000 } from './1796440000000-KeepDeletedTiersAndSlaPolicies.js';
 import { MoveRuleOrganizationsToTable1796497343071 } from './1796497343071-MoveRuleOrganizationsToTable.js';
 import { CreateKnowledgeBase1796500000000 } from './1796500000000-CreateKnowledgeBase.js';
+import { CreateEmailChannel1796527093815 } from './1796527093815-CreateEmailChannel.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   KeepDeletedTiersAndSlaPolicies1796440000000,
   MoveRuleOrganizationsToTable1796497343071,
   CreateKnowledgeBase1796500000000,
+  CreateEmailChannel1796527093815,
 ];
