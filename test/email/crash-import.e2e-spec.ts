@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
@@ -23,7 +22,7 @@ run('E-mail import crash recovery (e2e)', () => {
   let dovecot: Dovecot;
   let dataDir: string;
   let server: ServerProcess | null = null;
-  let app: INestApplication | null = null;
+  let app: Awaited<ReturnType<typeof createApp>> | null = null;
   beforeAll(async () => {
     dovecot = await startDovecot({ [SUPPORT]: 'secret' });
     dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-mail-crash-'));

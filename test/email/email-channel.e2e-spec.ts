@@ -287,6 +287,51 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     expect(byId[bounce]).toMatchObject({ outcome: 'dropped', reason: expect.stringContaining('bounce') });
   });
 
+  it('notify: ticket.created is acknowledged and ticket.solved told by mail; a bounce naming our mail marks it bounced', async () => {
+    const box = (await request(t.url).get(`/v1/mailboxes/${mailboxId}`).set(as(admin)).expect(200)).body;
+    await request(t.url)
+      .patch(`/v1/mailboxes/${mailboxId}`)
+      .set(as(admin))
+      .set('If-Match', `"${box.version}"`)
+      .send({ notify: ['ticket.created', 'ticket.solved'] })
+      .expect(200);
+    try {
+      const from = `frank.${randomUUID().slice(0, 8)}@example.org`;
+      const first = `${randomUUID()}@client.example.org`;
+      await mailFrom(from, { messageId: `<${first}>`, subject: 'Scanner jams', text: 'It jams.' });
+      const [created] = await checkFor(first);
+      const ticket = await ticketOf(created.ticketId!);
+      const ack = await until(async () => receiver.mails.find((m) => m.subject === `Scanner jams [#${ticket.number}]`), 20_000, 'ack');
+      expect(ack.headers.get('auto-submitted')).toBe('auto-generated');
+      expect(ack.inReplyTo).toBe(`<${first}>`);
+      await request(t.url).patch(`/v1/tickets/${ticket.id}`).set(as(admin)).send({ status: 'solved' }).expect(200);
+      const solved = await until(
+        async () => receiver.mails.find((m) => m.subject === `Re: Scanner jams [#${ticket.number}]` && (m.text ?? '').includes('solved')),
+        20_000,
+        'solved notice',
+      );
+      expect(solved.envelopeTo).toEqual([from]);
+      const bounce = `${randomUUID()}@mx.example.org`;
+      await mailFrom('MAILER-DAEMON@mx.example.org', {
+        messageId: `<${bounce}>`,
+        subject: 'Undelivered Mail Returned to Sender',
+        text: `Delivery to ${from} failed permanently.\n\n--- original message ---\nMessage-ID: ${solved.messageId}\nSubject: ${solved.subject}\n`,
+      });
+      const [dropped] = await checkFor(bounce);
+      expect(dropped.outcome).toBe('dropped');
+      const [row] = await t.dataSource.query(`SELECT status FROM email_outbound WHERE "messageId" = $1`, [solved.messageId!.slice(1, -1)]);
+      expect(row.status).toBe('bounced');
+    } finally {
+      const now = (await request(t.url).get(`/v1/mailboxes/${mailboxId}`).set(as(admin)).expect(200)).body;
+      await request(t.url)
+        .patch(`/v1/mailboxes/${mailboxId}`)
+        .set(as(admin))
+        .set('If-Match', `"${now.version}"`)
+        .send({ notify: [] })
+        .expect(200);
+    }
+  });
+
   it('SMTP_INBOUND_PORT: mail delivered by SMTP to an smtp mailbox becomes a ticket (250 after commit); other recipients get 550', async () => {
     const address = `desk-${randomUUID().slice(0, 8)}@example.test`;
     const box = (
