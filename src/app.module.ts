@@ -25,6 +25,7 @@ import { RoutingModule } from './routing/routing.module.js';
 import { SlaPoliciesModule } from './sla/sla-policies.module.js';
 import { KbModule } from './kb/kb.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { EmailModule } from './email/email.module.js';
 
 /** Wires the feature modules; `extra` lets tests add fixture modules and tables without touching the plumbing. */
 @Module({})
@@ -61,6 +62,7 @@ export class AppModule {
         InfoRequestsModule,
         KbModule,
         WebhooksModule,
+        EmailModule,
         ...(extra.imports ?? []),
       ],
     };

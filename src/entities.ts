@@ -15,6 +15,9 @@ import { TierEntity } from './tiers/tier.entity.js';
 import { IdempotencyKeyEntity } from './common/idempotency/idempotency-key.entity.js';
 import { OrganizationEntity } from './users/organization.entity.js';
 import { UserEntity } from './users/user.entity.js';
+import { EmailMessageEntity } from './email/email-message.entity.js';
+import { EmailOutboundEntity } from './email/email-outbound.entity.js';
+import { MailboxEntity } from './email/mailbox.entity.js';
 import { KbArticleLinkEntity } from './kb/kb-article-link.entity.js';
 import { KbArticleEntity } from './kb/kb-article.entity.js';
 import { KbCategoryEntity } from './kb/kb-category.entity.js';
@@ -56,4 +59,7 @@ export const entities = [
   WebhookSubscriptionEntity,
   WebhookSubscriptionTierEntity,
   WebhookDeliveryEntity,
+  MailboxEntity,
+  EmailMessageEntity,
+  EmailOutboundEntity,
 ];

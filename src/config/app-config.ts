@@ -62,6 +62,8 @@ export class AppConfig {
   readonly kb!: { publishRoles: ('agent' | 'admin')[] };
   /** secretKey unset → derived from the JWT secret (see webhooks/webhook-secrets). */
   readonly webhooks!: { allowPrivate: boolean; secretKey: string | undefined; timeoutMs: number };
+  /** The e-mail channel: the key for mail passwords, the SMTP receiver (port null = off), IMAP polling. */
+  readonly mail!: { secretKey: string | undefined; smtpPort: number | null; smtpHost: string; pollSeconds: number; maxBytes: number };
   /** Crash tests only (see common/failpoints). */
   readonly failpoints!: string[];
 
@@ -115,6 +117,13 @@ export class AppConfig {
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
       kb: { publishRoles: v.KB_PUBLISH_ROLES.split(',') as ('agent' | 'admin')[] },
       webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, secretKey: v.WEBHOOK_SECRET_KEY, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
+      mail: {
+        secretKey: v.MAIL_SECRET_KEY,
+        smtpPort: v.SMTP_INBOUND_PORT ?? null,
+        smtpHost: v.SMTP_INBOUND_HOST,
+        pollSeconds: v.MAIL_POLL_SECONDS,
+        maxBytes: v.MAIL_MAX_BYTES,
+      },
       failpoints: v.FAILPOINTS?.split(',') ?? [],
     } satisfies AppConfig);
   }

@@ -297,6 +297,39 @@ export class EnvVars {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 15_000;
 
+  /** Key for mail passwords at rest: 32 bytes as 64 hex characters or base64. Unset → derived from the JWT secret. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, { message: '32 bytes as 64 hex characters or base64' })
+  MAIL_SECRET_KEY?: string;
+
+  /** Port on which Tierdesk takes mail by SMTP for `protocol: "smtp"` mailboxes; unset (or empty) → off. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : toInteger({ value })))
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SMTP_INBOUND_PORT?: number;
+
+  /** Address the SMTP receiver listens on. */
+  @IsString()
+  @MinLength(1)
+  SMTP_INBOUND_HOST = '127.0.0.1';
+
+  /** How often IMAP mailboxes are checked for new mail. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  MAIL_POLL_SECONDS = 60;
+
+  /** Largest message taken in (SMTP refuses it, IMAP drops it with a reason). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  MAIL_MAX_BYTES = 50 * 1024 * 1024;
+
   /** Tests only: comma-separated failpoints at which the process kills itself (crash tests). Refused in production. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -318,6 +351,8 @@ const OPTIONAL_VARS = [
   'S3_SECRET_ACCESS_KEY',
   'FAILPOINTS',
   'WEBHOOK_SECRET_KEY',
+  'MAIL_SECRET_KEY',
+  'SMTP_INBOUND_PORT',
 ];
 
 /** Validates the environment; the error message is one line naming each bad variable and what it expects. */

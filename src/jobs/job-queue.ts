@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
@@ -54,6 +55,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly config: AppConfig,
     clock: Clock,
   ) {
+    // Every worker of every queue waits on this signal between polls.
+    setMaxListeners(0, this.stopping.signal);
     // Jobs run at clock time: when a test moves the clock, the jobs due by then are released now.
     clock.onAdvance((now) =>
       this.boss

@@ -3,6 +3,15 @@ import { newId } from '../common/ids.js';
 import { UserEntity } from '../users/user.entity.js';
 import { TicketEntity } from './ticket.entity.js';
 
+/** Where a message came in by e-mail (or left by it): the headers that thread it. Addresses are lower-case. */
+export interface MessageEmail {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  inReplyTo: string | null;
+}
+
 export const MESSAGE_VISIBILITIES = ['public', 'internal'] as const;
 export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
 
@@ -17,6 +26,8 @@ export class TicketMessageEntity {
   @Column({ type: 'text' }) body!: string;
   /** Knowledge-base articles the agent linked in this message (kept with their keys in kb_article_link). */
   @Column({ type: 'uuid', array: true, default: () => `'{}'` }) kbArticleIds!: string[];
+  /** Set on messages that came in by e-mail. */
+  @Column({ type: 'jsonb', nullable: true }) email!: MessageEmail | null;
   @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt!: Date;
 
   // For the foreign keys only, never loaded.

@@ -43,6 +43,12 @@ export interface TicketChangeListener {
   firstResponded(em: EntityManager, ticket: TicketEntity, at: Date): Promise<void>;
 }
 
+/**
+ * Called for every event recorded on a ticket, in its transaction and under its lock (the e-mail channel schedules the
+ * mail that tells the requester, so a rollback sends nothing). Registered by the module above, like the listeners.
+ */
+export type TicketEventListener = (em: EntityManager, ticket: TicketEntity, event: TicketEventEntity) => Promise<void>;
+
 // Search text grows with replies; past this much the oldest text is what customers search for anyway.
 const MAX_SEARCH_TEXT = 200_000;
 
@@ -54,6 +60,7 @@ const MAX_SEARCH_TEXT = 200_000;
 @Injectable()
 export class TicketWriter implements OnModuleInit {
   private readonly listeners: TicketChangeListener[] = [];
+  private readonly eventListeners: TicketEventListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,6 +84,10 @@ export class TicketWriter implements OnModuleInit {
 
   listen(listener: TicketChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  onRecorded(listener: TicketEventListener): void {
+    this.eventListeners.push(listener);
   }
 
   /**
@@ -124,7 +135,9 @@ export class TicketWriter implements OnModuleInit {
       [ticket.id, event.id, event.type, event.actorId, json(event.before), json(event.after), event.internal, event.at],
     );
     ticket.lastEventSequence = row.sequence;
-    return Object.assign(event, row);
+    const recorded = Object.assign(event, row);
+    for (const listener of this.eventListeners) await listener(em, ticket, recorded);
+    return recorded;
   }
 
   /** A client's edit: only what differs is written and audited (`ticket.updated`, plus status and assignment events). */

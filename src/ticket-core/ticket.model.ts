@@ -73,6 +73,21 @@ export class Ticket {
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 }) @Field(() => Int) version!: number;
 }
 
+const address = { type: String, maxLength: 320 } as const;
+const addresses = { type: 'array', items: { type: 'string', maxLength: 320 }, maxItems: 100 } as const;
+
+/** The e-mail a message came in as: the headers that thread it. */
+@ObjectType('MessageEmail')
+export class MessageEmail {
+  @ApiProperty({ maxLength: 998, description: 'Message-ID, without angle brackets' }) @Field(() => String) messageId!: string;
+  @ApiProperty(address) @Field(() => String) from!: string;
+  @ApiProperty(addresses) @Field(() => [String]) to!: string[];
+  @ApiProperty(addresses) @Field(() => [String]) cc!: string[];
+  @ApiProperty({ type: String, maxLength: 998, nullable: true, description: 'In-Reply-To, without angle brackets' })
+  @Field(() => String, { nullable: true })
+  inReplyTo!: string | null;
+}
+
 @ObjectType('TicketMessage')
 export class TicketMessage {
   @ApiProperty(uuid) @Field(() => ID) id!: string;
@@ -91,6 +106,10 @@ export class TicketMessage {
   })
   @Field(() => [ID], { description: 'Knowledge-base articles linked in the message.' })
   kbArticleIds!: string[];
+  /** Set when the message came in by e-mail. */
+  @ApiProperty({ type: MessageEmail, nullable: true, description: 'Set when the message came in by e-mail' })
+  @Field(() => MessageEmail, { nullable: true, description: 'Set when the message came in by e-mail.' })
+  email!: MessageEmail | null;
   @ApiProperty(dateTime) @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
@@ -171,6 +190,7 @@ export function toTicketMessage(m: TicketMessageEntity): TicketMessage {
     visibility: m.visibility,
     body: m.body,
     kbArticleIds: m.kbArticleIds,
+    email: m.email ?? null,
     createdAt: m.createdAt,
   };
 }

@@ -41,7 +41,7 @@ declare module '../common/graphql/loader.registry.js' {
     TicketEventStream,
     TicketsResolver,
   ],
-  exports: [TicketsService, TicketMessagesService, TicketCoreModule],
+  exports: [TicketsService, TicketMessagesService, TicketIntake, TicketCoreModule],
 })
 export class TicketsModule implements OnModuleInit {
   constructor(

@@ -21,6 +21,8 @@ export type UserKind = (typeof USER_KINDS)[number];
 /** Someone (or an API key's service identity) known to Tierdesk; people are created just in time from JWT claims. */
 @Entity('user_account')
 @Index('ix_user_account_role_created', ['role', 'createdAt', 'id'])
+// lower(email), for finding the sender of an e-mail: an expression index, written by its migration.
+@Index('ix_user_account_email_lower', { synchronize: false })
 export class UserEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   /** The user's id in the host product (JWT `sub`); `apikey:<id>` for an API key's service identity. */

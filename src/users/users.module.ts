@@ -11,6 +11,7 @@ import { UserViewsService } from './user-views.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersResolver } from './users.resolver.js';
 import { UsersService } from './users.service.js';
+import { EmailIdentities } from './email-identities.js';
 
 declare module '../common/graphql/loader.registry.js' {
   interface Loaders {
@@ -23,8 +24,8 @@ declare module '../common/graphql/loader.registry.js' {
 
 @Module({
   controllers: [UsersController, OrganizationsController],
-  providers: [UsersService, OrganizationsService, UserViewsService, UsersResolver, OrganizationsResolver],
-  exports: [UsersService, OrganizationsService],
+  providers: [UsersService, OrganizationsService, UserViewsService, UsersResolver, OrganizationsResolver, EmailIdentities],
+  exports: [UsersService, OrganizationsService, EmailIdentities],
 })
 export class UsersModule implements OnModuleInit {
   constructor(

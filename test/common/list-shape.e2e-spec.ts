@@ -106,6 +106,24 @@ describe('Every list answers { data, nextCursor } and pages with limit/cursor (e
       const res = await request(t.url).get(`/v1/webhooks/${hooks[0]}/deliveries`).set(as(admin)).expect(200);
       return res.body.data.length >= 2;
     }, 'two webhook deliveries');
+    // Two mailboxes, and two entries of one's import log (written as the import leaves them: no mail server needed here).
+    const mailboxIds: string[] = [];
+    for (const name of ['m1', 'm2'])
+      mailboxIds.push(
+        (
+          await request(t.url)
+            .post('/v1/mailboxes')
+            .set(as(admin))
+            .send({ address: `${name}-${randomUUID()}@example.test`, name, inbound: { protocol: 'smtp' } })
+            .expect(201)
+        ).body.id,
+      );
+    for (const n of [1, 2])
+      await t.dataSource.query(
+        `INSERT INTO email_message (id, "mailboxId", "messageId", status, reason) VALUES ($1, $2, $3, 'dropped', 'auto-submitted: auto-replied')`,
+        [randomUUID(), mailboxIds[0], `${n}-${randomUUID()}@example.org`],
+      );
+    fixtures['/v1/mailboxes/{id}/messages'] = { id: mailboxIds[0] };
     const contract = (await request(t.url).get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, Schema> };

@@ -6,7 +6,8 @@
 export type Failpoint =
   | 'idempotency.after-commit' // a write with an Idempotency-Key has committed; the response is not sent yet
   | 'outbox.before-deliver' // the dispatcher is about to hand a batch of committed events to this process's consumers
-  | 'attachments.after-bytes'; // an upload's bytes are stored; its row does not say so yet
+  | 'attachments.after-bytes' // an upload's bytes are stored; its row does not say so yet
+  | 'email.before-import-commit'; // an e-mail's attachments are stored; its ticket or reply is about to commit
 
 const armed = new Set<string>();
 

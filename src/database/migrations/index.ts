@@ -13,6 +13,7 @@ import { KeepDeletedTiersAndSlaPolicies1796440000000 } from './1796440000000-Kee
 import { MoveRuleOrganizationsToTable1796497343071 } from './1796497343071-MoveRuleOrganizationsToTable.js';
 import { CreateKnowledgeBase1796500000000 } from './1796500000000-CreateKnowledgeBase.js';
 import { CreateWebhookTables1796526286609 } from './1796526286609-CreateWebhookTables.js';
+import { CreateEmailChannel1796527093815 } from './1796527093815-CreateEmailChannel.js';
 
 // Every migration in order. `npm run migration:generate -- <PascalVerbNoun>` writes a new one and appends it here.
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   MoveRuleOrganizationsToTable1796497343071,
   CreateKnowledgeBase1796500000000,
   CreateWebhookTables1796526286609,
+  CreateEmailChannel1796527093815,
 ];
