@@ -179,7 +179,7 @@ const server = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/src/ma
     NODE_ENV: 'production',
     DATABASE_URL: url.toString(),
     JWT_SECRET: SECRET,
-    MAIL_SECRET_KEY: 'c'.repeat(64),
+    ENCRYPTION_KEY: 'c'.repeat(64),
     PORT: String(apiPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

@@ -60,10 +60,11 @@ export class AppConfig {
   readonly infoRequests!: { reminderHours: number };
   /** Staff roles that may publish knowledge-base articles. */
   readonly kb!: { publishRoles: ('agent' | 'admin')[] };
-  /** secretKey unset → derived from the JWT secret (see webhooks/webhook-secrets). */
-  readonly webhooks!: { allowPrivate: boolean; secretKey: string | undefined; timeoutMs: number };
-  /** The e-mail channel: the key for mail passwords, the SMTP receiver (port null = off), IMAP polling. */
-  readonly mail!: { secretKey: string | undefined; smtpPort: number | null; smtpHost: string; pollSeconds: number; maxBytes: number };
+  /** The key material of secrets stored encrypted (see auth/jwt-secret encryptionMaterial); unset → the JWT secret. */
+  readonly encryptionKey!: string | undefined;
+  readonly webhooks!: { allowPrivate: boolean; timeoutMs: number };
+  /** The e-mail channel: the SMTP receiver (port null = off), IMAP polling. */
+  readonly mail!: { smtpPort: number | null; smtpHost: string; pollSeconds: number; maxBytes: number };
   /** Crash tests only (see common/failpoints). */
   readonly failpoints!: string[];
 
@@ -116,9 +117,9 @@ export class AppConfig {
       },
       infoRequests: { reminderHours: v.INFO_REQUEST_REMINDER_HOURS },
       kb: { publishRoles: v.KB_PUBLISH_ROLES.split(',') as ('agent' | 'admin')[] },
-      webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, secretKey: v.WEBHOOK_SECRET_KEY, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
+      encryptionKey: v.ENCRYPTION_KEY,
+      webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
       mail: {
-        secretKey: v.MAIL_SECRET_KEY,
         smtpPort: v.SMTP_INBOUND_PORT ?? null,
         smtpHost: v.SMTP_INBOUND_HOST,
         pollSeconds: v.MAIL_POLL_SECONDS,

@@ -277,18 +277,21 @@ export class EnvVars {
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
 
-  /** Lets webhook targets resolve to loopback, private and link-local addresses (development, tests); never metadata. */
-  @Transform(toBoolean)
-  @IsBoolean()
-  WEBHOOK_ALLOW_PRIVATE = false;
-
-  /** Encrypts webhook signing secrets at rest (AES-256-GCM, key derived from it); unset → derived from JWT_SECRET. */
+  /**
+   * Secrets stored encrypted (webhook signing secrets, mail passwords): AES-256-GCM under keys derived from it (HKDF),
+   * one per use. Unset → derived from the JWT secret.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'at least 32 characters' })
   @MaxLength(512)
-  WEBHOOK_SECRET_KEY?: string;
+  ENCRYPTION_KEY?: string;
+
+  /** Lets webhook targets resolve to loopback, private and link-local addresses (development, tests); never metadata. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
 
   /** How long a webhook attempt may take (connect, headers and body) before it counts as failed. */
   @Transform(toInteger)
@@ -296,12 +299,6 @@ export class EnvVars {
   @Min(1000)
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 15_000;
-
-  /** Key for mail passwords at rest: 32 bytes as 64 hex characters or base64. Unset → derived from the JWT secret. */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, { message: '32 bytes as 64 hex characters or base64' })
-  MAIL_SECRET_KEY?: string;
 
   /** Port on which Tierdesk takes mail by SMTP for `protocol: "smtp"` mailboxes; unset (or empty) → off. */
   @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : toInteger({ value })))
@@ -350,8 +347,7 @@ const OPTIONAL_VARS = [
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
   'FAILPOINTS',
-  'WEBHOOK_SECRET_KEY',
-  'MAIL_SECRET_KEY',
+  'ENCRYPTION_KEY',
   'SMTP_INBOUND_PORT',
 ];
 
@@ -371,11 +367,9 @@ export function validateEnv(env: Record<string, string | undefined>): EnvVars {
       "JWT_SECRET is missing: expected the host product's HS256 secret (at least 32 characters) or JWT_JWKS_URL when NODE_ENV=production",
     );
   }
-  // Replicas must agree on the key that decrypts webhook secrets: a secret generated per data directory would not do.
-  if (vars.NODE_ENV === 'production' && !vars.WEBHOOK_SECRET_KEY && !vars.JWT_SECRET)
-    problems.push(
-      'WEBHOOK_SECRET_KEY is missing: expected at least 32 characters (or JWT_SECRET to derive it from) when NODE_ENV=production',
-    );
+  // Replicas must agree on the key that decrypts stored secrets: a secret generated per data directory would not do.
+  if (vars.NODE_ENV === 'production' && !vars.ENCRYPTION_KEY && !vars.JWT_SECRET)
+    problems.push('ENCRYPTION_KEY is missing: expected at least 32 characters (or JWT_SECRET to derive it from) when NODE_ENV=production');
   if (vars.NODE_ENV === 'production' && vars.FAILPOINTS)
     problems.push('FAILPOINTS is set: failpoints kill the process and are for tests only, never with NODE_ENV=production');
   problems.push(...attachmentProblems(vars));

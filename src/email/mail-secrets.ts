@@ -1,12 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { resolveJwtSecret } from '../auth/jwt-secret.js';
+import { Injectable } from '@nestjs/common';
+import { encryptionMaterial } from '../auth/jwt-secret.js';
 import { SecretBox } from '../common/secrets/secret-box.js';
 import { AppConfig } from '../config/app-config.js';
 
-/** Seals and opens mailbox passwords with MAIL_SECRET_KEY, or (with a warning) a key derived from the JWT secret. */
+/** Seals and opens mailbox passwords, each bound to its mailbox and direction. */
 @Injectable()
 export class MailSecrets {
-  private readonly logger = new Logger('Mail');
   private box: SecretBox | null = null;
 
   constructor(private readonly config: AppConfig) {}
@@ -20,11 +19,6 @@ export class MailSecrets {
   }
 
   private key(): SecretBox {
-    if (this.box) return this.box;
-    if (this.config.mail.secretKey) return (this.box = SecretBox.fromKey(this.config.mail.secretKey));
-    this.logger.warn(
-      'MAIL_SECRET_KEY is not set: mail passwords are encrypted with a key derived from the JWT secret (rotating that secret makes them unreadable)',
-    );
-    return (this.box = SecretBox.derived(resolveJwtSecret(this.config), 'mail-passwords'));
+    return (this.box ??= SecretBox.derived(encryptionMaterial(this.config), 'mail-passwords'));
   }
 }

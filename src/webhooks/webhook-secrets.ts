@@ -1,23 +1,18 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { resolveJwtSecret } from '../auth/jwt-secret.js';
+import { encryptionMaterial } from '../auth/jwt-secret.js';
+import { SecretBox } from '../common/secrets/secret-box.js';
 import { AppConfig } from '../config/app-config.js';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
-const VERSION = 'v1';
+const CONTEXT = 'webhook-signing-secret';
 
-/**
- * Signing secrets must be usable for signing, so unlike API keys they are stored encrypted, not hashed: AES-256-GCM
- * under a key derived (HKDF-SHA256) from WEBHOOK_SECRET_KEY, or from the JWT secret when that is unset.
- */
+/** Signing secrets must be usable for signing, so unlike API keys they are stored encrypted (SecretBox), not hashed. */
 @Injectable()
 export class WebhookSecrets {
-  private readonly key: Buffer;
+  private box: SecretBox | null = null;
 
-  constructor(config: AppConfig) {
-    const material = config.webhooks.secretKey ?? resolveJwtSecret(config);
-    this.key = Buffer.from(hkdfSync('sha256', material, 'tierdesk', 'webhook-secrets', 32));
-  }
+  constructor(private readonly config: AppConfig) {}
 
   /** `whsec_` + 24 random bytes in base64: the form the Standard Webhooks libraries take. */
   generate(): string {
@@ -25,17 +20,14 @@ export class WebhookSecrets {
   }
 
   encrypt(secret: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const data = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join('.');
+    return this.key().seal(secret, CONTEXT);
   }
 
   decrypt(stored: string): string {
-    const [version, iv, tag, data] = stored.split('.');
-    if (version !== VERSION) throw new Error('Unknown webhook secret format');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+    return this.key().open(stored, CONTEXT);
+  }
+
+  private key(): SecretBox {
+    return (this.box ??= SecretBox.derived(encryptionMaterial(this.config), 'webhook-secrets'));
   }
 }

@@ -40,7 +40,7 @@ run('E-mail import crash recovery (e2e)', () => {
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
       JWT_SECRET: SECRET,
-      MAIL_SECRET_KEY: 'b'.repeat(64),
+      ENCRYPTION_KEY: 'b'.repeat(64),
       ...(runDb ? { DATABASE_URL: runDb } : {}),
     };
     const tag = randomUUID().slice(0, 8);

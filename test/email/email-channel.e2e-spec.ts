@@ -22,7 +22,7 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
   beforeAll(async () => {
     dovecot = await startDovecot({ [SUPPORT]: 'secret' });
     receiver = await startReceiver();
-    t = await createTestApp({ env: { MAIL_SECRET_KEY: KEY, SMTP_INBOUND_PORT: '0' } });
+    t = await createTestApp({ env: { ENCRYPTION_KEY: KEY, SMTP_INBOUND_PORT: '0' } });
     admin = await person(t, 'admin');
     const res = await request(t.url)
       .post('/v1/mailboxes')

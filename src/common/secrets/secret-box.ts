@@ -5,19 +5,12 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * Secrets at rest (mail passwords): AES-256-GCM with a random IV per value, stored as `v1:<iv>:<tag>:<ciphertext>`
+ * Secrets at rest (webhook signing secrets, mail passwords): AES-256-GCM with a random IV per value, stored as `v1:<iv>:<tag>:<ciphertext>`
  * (base64url). The associated data binds a value to where it is stored (`mailbox:<id>:inbound`), so a ciphertext copied
  * into another row or field does not decrypt.
  */
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
-
-  /** A 32-byte key given as 64 hex characters or as base64/base64url. */
-  static fromKey(encoded: string): SecretBox {
-    const key = /^[0-9a-fA-F]{64}$/.test(encoded) ? Buffer.from(encoded, 'hex') : Buffer.from(encoded, 'base64');
-    if (key.length !== 32) throw new Error('a secret key must be 32 bytes (64 hex characters or base64)');
-    return new SecretBox(key);
-  }
 
   /** A key derived (HKDF-SHA256) from other secret material, for one purpose. */
   static derived(material: string, purpose: string): SecretBox {
