@@ -10,6 +10,7 @@ import { TicketsModule } from '../tickets/tickets.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ImapPoller } from './imap-poller.js';
 import { MailImporter } from './mail-importer.js';
+import { MailParts } from './mail-parts.js';
 import { EMAIL_SEND_QUEUE, MailOutbox } from './mail-outbox.js';
 import { EMAIL_IMPORT_QUEUE, MailReceiver } from './mail-receiver.js';
 import { MailSecrets } from './mail-secrets.js';
@@ -33,6 +34,7 @@ const STUCK_AFTER_MS = 5 * 60_000;
     MailReceiver,
     ImapPoller,
     MailImporter,
+    MailParts,
     MailOutbox,
     MailSender,
     SmtpInbound,

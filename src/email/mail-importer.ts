@@ -1,17 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isStaff, type Actor } from '../actor/actor.js';
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
-import { sanitizeFilename } from '../attachments/filename.js';
-import { AttachmentStorage } from '../attachments/storage/attachment-storage.js';
-import { storeFile } from '../attachments/upload-stream.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { failpoint } from '../common/failpoints/failpoints.js';
-import { AppConfig } from '../config/app-config.js';
 import { OutboxDispatcher } from '../events/outbox.dispatcher.js';
 import { TicketMessageEntity, type MessageEmail } from '../ticket-core/ticket-message.entity.js';
 import { TicketEntity } from '../ticket-core/ticket.entity.js';
@@ -23,36 +16,13 @@ import type { UserEntity } from '../users/user.entity.js';
 import { toActor } from '../users/users.service.js';
 import { dropReason, envelopeOf, idsIn, ticketNumberIn, visibleText, type MailEnvelope } from './mail-headers.js';
 import { MailOutbox } from './mail-outbox.js';
+import { MailParts, type StoredPart } from './mail-parts.js';
 import { MailboxEntity } from './mailbox.entity.js';
 
 // A message whose import failed this often is given up (dropped with the last error) instead of retried forever.
 const MAX_ATTEMPTS = 10;
 const MAX_SUBJECT = 200;
 const MAX_BODY = 50_000;
-const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-  'application/pdf': 'pdf',
-  'text/plain': 'txt',
-  'application/zip': 'zip',
-  'application/gzip': 'gz',
-};
-
-/** A file of the mail, written to storage before the import's transaction, under a key derived from the mail. */
-interface StoredPart {
-  id: string;
-  storageKey: string;
-  filename: string;
-  contentType: string;
-  kind: AttachmentEntity['kind'];
-  width: number | null;
-  height: number | null;
-  size: number;
-  sha256: string;
-}
-
 class AlreadyImported extends Error {}
 
 /**
@@ -72,10 +42,9 @@ export class MailImporter {
     private readonly intake: TicketIntake,
     private readonly messages: TicketMessagesService,
     private readonly writer: TicketWriter,
-    private readonly storage: AttachmentStorage,
+    private readonly parts: MailParts,
     private readonly outbox: OutboxDispatcher,
     private readonly mailOutbox: MailOutbox,
-    private readonly config: AppConfig,
   ) {}
 
   async import(emailMessageId: string): Promise<void> {
@@ -97,7 +66,7 @@ export class MailImporter {
     if (!sender.active) return this.drop(emailMessageId, 'the sender is deactivated');
     const thread = await this.threadOf(envelope, sender);
     const notes: string[] = [];
-    const parts = await this.storeParts(emailMessageId, parsed, row.raw, notes);
+    const parts = await this.parts.store(emailMessageId, parsed, row.raw, notes);
     const body = this.bodyOf(parsed);
     const email: MessageEmail = {
       messageId: envelope.messageId,
@@ -305,62 +274,6 @@ export class MailImporter {
     return (visible || '(no text)').slice(0, MAX_BODY);
   }
 
-  /**
-   * Every MIME attachment and inline image, then the raw message as `.eml`, through the upload rules (type sniffed
-   * from the bytes, the allow-list, ATTACHMENT_MAX_BYTES, archive expansion); a part refused is skipped and noted.
-   */
-  private async storeParts(emailMessageId: string, parsed: ParsedMail, raw: Buffer, notes: string[]): Promise<StoredPart[]> {
-    const { maxBytes, maxDecompressedBytes } = this.config.attachments;
-    const stored: StoredPart[] = [];
-    for (const [index, part] of parsed.attachments.entries()) {
-      const type = (part.contentType ?? 'application/octet-stream').toLowerCase();
-      const filename = sanitizeFilename(part.filename ?? `part-${index + 1}${EXTENSIONS[type] ? `.${EXTENSIONS[type]}` : ''}`);
-      const storageKey = derivedId(emailMessageId, `key:${index}`);
-      try {
-        const file = await storeFile(
-          this.storage,
-          Readable.from([part.content]),
-          filename,
-          type,
-          { maxBytes, maxDecompressedBytes },
-          async () => storageKey,
-        );
-        stored.push({
-          id: derivedId(emailMessageId, `row:${index}`),
-          storageKey,
-          filename,
-          contentType: file.inspection.contentType,
-          kind: file.inspection.kind,
-          width: file.inspection.width,
-          height: file.inspection.height,
-          size: file.size,
-          sha256: file.sha256,
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        notes.push(`skipped ${filename}: ${error.detail}`);
-      }
-    }
-    if (raw.length > maxBytes) {
-      notes.push(`skipped message.eml: larger than ${maxBytes} bytes`);
-      return stored;
-    }
-    const storageKey = derivedId(emailMessageId, 'key:eml');
-    await this.storage.put(storageKey, Readable.from([raw]), { contentType: 'message/rfc822' });
-    stored.push({
-      id: derivedId(emailMessageId, 'row:eml'),
-      storageKey,
-      filename: 'message.eml',
-      contentType: 'message/rfc822',
-      kind: 'other',
-      width: null,
-      height: null,
-      size: raw.length,
-      sha256: createHash('sha256').update(raw).digest('hex'),
-    });
-    return stored;
-  }
-
   private async systemUser(): Promise<UserEntity> {
     this.system ??= await this.identities.serviceUser('system:email', 'E-mail channel', 'admin');
     return this.system;
@@ -370,12 +283,6 @@ export class MailImporter {
     const [found] = await this.dataSource.query(`SELECT 1 FROM tier WHERE id = $1 AND "deletedAt" IS NULL`, [id]);
     return !!found;
   }
-}
-
-/** A UUID-shaped id derived from a mail and a part: the same on every run of its import. */
-export function derivedId(emailMessageId: string, part: string): string {
-  const h = createHash('sha256').update(`${emailMessageId}/${part}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function htmlToText(html: string): string {
