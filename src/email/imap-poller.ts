@@ -71,11 +71,13 @@ export class ImapPoller {
       let lastUid = box.imapUidValidity === uidValidity ? Number(box.imapLastUid) : 0;
       if (box.imapUidValidity !== uidValidity) await this.advance(box.id, uidValidity, 0, true);
       if (opened.exists > 0 && (opened.uidNext === undefined || opened.uidNext - 1 > lastUid)) {
-        let batch: { uid: number; raw: Buffer }[] = [];
+        let batch: { uid: number; raw: Buffer; size: number }[] = [];
         let bytes = 0;
-        for await (const message of client.fetch(`${lastUid + 1}:*`, { uid: true, source: true }, { uid: true })) {
+        // At most MAIL_MAX_BYTES of each message is downloaded: a larger one is logged as dropped from its headers alone.
+        const query = { uid: true, size: true, source: { start: 0, maxLength: this.config.mail.maxBytes } };
+        for await (const message of client.fetch(`${lastUid + 1}:*`, query, { uid: true })) {
           if (message.uid <= lastUid || !message.source) continue; // `n:*` names the last message even below n
-          batch.push({ uid: message.uid, raw: message.source });
+          batch.push({ uid: message.uid, raw: message.source, size: message.size ?? message.source.length });
           bytes += message.source.length;
           if (batch.length >= BATCH_MESSAGES || bytes >= BATCH_BYTES) {
             stored += await this.store(box.id, uidValidity, batch);
@@ -101,10 +103,11 @@ export class ImapPoller {
     return { stored };
   }
 
-  private async store(mailboxId: string, uidValidity: string, batch: { uid: number; raw: Buffer }[]): Promise<number> {
+  private async store(mailboxId: string, uidValidity: string, batch: { uid: number; raw: Buffer; size: number }[]): Promise<number> {
     return this.dataSource.transaction(async (em) => {
       let stored = 0;
-      for (const { raw } of batch) if (await this.receiver.receive(em, mailboxId, raw, raw.length > this.config.mail.maxBytes)) stored++;
+      for (const { raw, size } of batch)
+        if (await this.receiver.receive(em, mailboxId, raw, size > this.config.mail.maxBytes ? size : null)) stored++;
       await this.advance(mailboxId, uidValidity, batch[batch.length - 1].uid, false, em);
       return stored;
     });

@@ -21,10 +21,11 @@ export class MailReceiver {
   ) {}
 
   /**
-   * Stores the message unless the mailbox has it already; true when it is new. `tooLarge`: only its headers are kept,
-   * logged as dropped, and nothing is imported.
+   * Stores the message unless the mailbox has it already; true when it is new. `tooLargeSize` (the whole message's size,
+   * over MAIL_MAX_BYTES; `raw` is then its beginning): only its headers are kept, logged as dropped, nothing imported.
    */
-  async receive(em: EntityManager, mailboxId: string, raw: Buffer, tooLarge = false): Promise<boolean> {
+  async receive(em: EntityManager, mailboxId: string, raw: Buffer, tooLargeSize: number | null = null): Promise<boolean> {
+    const tooLarge = tooLargeSize !== null;
     const envelope = await readEnvelope(raw);
     const id = newId();
     const inserted: { id: string }[] = await em.query(
@@ -44,7 +45,7 @@ export class MailReceiver {
         tooLarge ? null : raw,
         tooLarge ? 'dropped' : 'received',
         this.clock.date(),
-        tooLarge ? `too large: ${raw.length} bytes (MAIL_MAX_BYTES)` : null,
+        tooLarge ? `too large: ${tooLargeSize} bytes (MAIL_MAX_BYTES)` : null,
       ],
     );
     if (inserted.length === 0) return false;

@@ -66,10 +66,17 @@ export class SmtpInbound implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async accept(stream: Readable, session: SMTPServerSession): Promise<void> {
+    // smtp-server only flags a message over the size limit once it has all streamed in: past the limit, read on (the
+    // client is owed its 552 after the data) but keep nothing, so no sender can make us hold more than MAIL_MAX_BYTES.
+    const { maxBytes } = this.config.mail;
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    if ((stream as Readable & { sizeExceeded?: boolean }).sizeExceeded)
-      throw smtpError(552, `5.3.4 message larger than ${this.config.mail.maxBytes} bytes`);
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    }
+    if (size > maxBytes || (stream as Readable & { sizeExceeded?: boolean }).sizeExceeded)
+      throw smtpError(552, `5.3.4 message larger than ${maxBytes} bytes`);
     const raw = Buffer.concat(chunks);
     const ids = new Set<string>();
     for (const rcpt of session.envelope.rcptTo as SMTPServerAddress[]) {

@@ -10,6 +10,7 @@ import nodemailer from 'nodemailer';
 
 const SUPPORT = 'support@example.test';
 const KEY = 'a'.repeat(64);
+const MAX_BYTES = 1024 * 1024;
 const run = dovecotAvailable() ? describe : describe.skip;
 
 run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
@@ -22,7 +23,8 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
   beforeAll(async () => {
     dovecot = await startDovecot({ [SUPPORT]: 'secret' });
     receiver = await startReceiver();
-    t = await createTestApp({ env: { ENCRYPTION_KEY: KEY, SMTP_INBOUND_PORT: '0' } });
+    // MAIL_MAX_BYTES well above these tests' mail (a few hundred KiB at most), low enough to send one over it.
+    t = await createTestApp({ env: { ENCRYPTION_KEY: KEY, SMTP_INBOUND_PORT: '0', MAIL_MAX_BYTES: String(MAX_BYTES) } });
     admin = await person(t, 'admin');
     const res = await request(t.url)
       .post('/v1/mailboxes')
@@ -287,6 +289,23 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     expect(byId[bounce]).toMatchObject({ outcome: 'dropped', reason: expect.stringContaining('bounce') });
   });
 
+  it('IMAP mail over MAIL_MAX_BYTES is logged as dropped from its headers, and nothing is imported', async () => {
+    const big = `${randomUUID()}@client.example.org`;
+    await mailFrom(`frank.${randomUUID().slice(0, 8)}@example.org`, {
+      messageId: `<${big}>`,
+      subject: 'Huge log',
+      text: 'y'.repeat(MAX_BYTES * 2),
+    });
+    const [entry] = await checkFor(big);
+    expect(entry).toMatchObject({
+      outcome: 'dropped',
+      ticketId: null,
+      subject: 'Huge log',
+      reason: expect.stringMatching(/^too large: \d+ bytes/),
+    });
+    expect(Number(/\d+/.exec(entry.reason!)![0])).toBeGreaterThan(MAX_BYTES * 2);
+  });
+
   it('notify: ticket.created is acknowledged and ticket.solved told by mail; a bounce naming our mail marks it bounced', async () => {
     const box = (await request(t.url).get(`/v1/mailboxes/${mailboxId}`).set(as(admin)).expect(200)).body;
     await request(t.url)
@@ -357,6 +376,17 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     ).rejects.toMatchObject({
       responseCode: 550,
     });
+    // Over MAIL_MAX_BYTES: refused with 552 once the data is in, and nothing is stored.
+    const tooBig = `${randomUUID()}@client.example.org`;
+    await expect(
+      transport.sendMail({
+        from: 'dave@example.org',
+        to: address,
+        messageId: `<${tooBig}>`,
+        subject: 'Big',
+        text: 'x'.repeat(MAX_BYTES * 2),
+      }),
+    ).rejects.toMatchObject({ responseCode: 552 });
     transport.close();
     const entry = await until(
       async () => {
@@ -368,5 +398,6 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     );
     expect(entry.outcome).toBe('ticket_created');
     expect((await ticketOf(entry.ticketId)).channel).toBe('email');
+    expect(await t.dataSource.query(`SELECT 1 FROM email_message WHERE "messageId" = $1`, [tooBig])).toHaveLength(0);
   });
 });
