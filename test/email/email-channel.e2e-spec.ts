@@ -351,6 +351,67 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     }
   });
 
+  it('an outbound server refusing for good (5xx) marks the mail failed; refusing for now (4xx) keeps it queued for a retry', async () => {
+    const outboundOf = async (ticketId: string) =>
+      (await t.dataSource.query(`SELECT status, attempts, "lastError" FROM email_outbound WHERE "ticketId" = $1`, [ticketId])) as {
+        status: string;
+        attempts: number;
+        lastError: string | null;
+      }[];
+    for (const [code, status] of [
+      [550, 'failed'],
+      [451, 'queued'],
+    ] as const) {
+      const refusing = await startReceiver({ refuse: code });
+      try {
+        const address = `refused-${code}-${randomUUID().slice(0, 8)}@example.test`;
+        await request(t.url)
+          .post('/v1/mailboxes')
+          .set(as(admin))
+          .send({
+            address,
+            name: `Refused ${code}`,
+            inbound: { protocol: 'smtp' },
+            outbound: { host: '127.0.0.1', port: refusing.port, secure: false },
+          })
+          .expect(201);
+        const transport = nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: t.app.get(SmtpInbound).port!,
+          secure: false,
+          ignoreTLS: true,
+        });
+        const messageId = `${randomUUID()}@client.example.org`;
+        await transport.sendMail({ from: 'gina@example.org', to: address, messageId: `<${messageId}>`, subject: 'Printer', text: 'Jams.' });
+        transport.close();
+        const ticketId = await until(
+          async () => {
+            const rows: { ticketId: string }[] = await t.dataSource.query(
+              `SELECT "ticketId" FROM email_message WHERE "messageId" = $1 AND "ticketId" IS NOT NULL`,
+              [messageId],
+            );
+            return rows[0]?.ticketId;
+          },
+          20_000,
+          'the import',
+        );
+        await request(t.url).post(`/v1/tickets/${ticketId}/messages`).set(as(admin)).send({ body: 'Try a new drum.' }).expect(201);
+        const [outbound] = await until(
+          async () => {
+            const rows = await outboundOf(ticketId);
+            return rows.length === 1 && rows[0].attempts >= 1 && rows[0].lastError ? rows : null;
+          },
+          20_000,
+          `the ${code} attempt`,
+        );
+        expect(outbound).toMatchObject({ status, lastError: expect.stringContaining(String(code)) });
+        expect(refusing.mails).toHaveLength(0);
+      } finally {
+        await refusing.close();
+      }
+    }
+  });
+
   it('SMTP_INBOUND_PORT: mail delivered by SMTP to an smtp mailbox becomes a ticket (250 after commit); other recipients get 550', async () => {
     const address = `desk-${randomUUID().slice(0, 8)}@example.test`;
     const box = (

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../../src/common/clock/clock';
+import { WebhookDeliveryWorker } from '../../src/webhooks/webhook-delivery.worker';
 import { Receiver, until, type Received } from '../support/receiver';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
 import { gql, person, ticket, type Person } from '../support/world';
@@ -20,6 +21,7 @@ type Hook = { id: string; secret: string; active: boolean; disabledReason: strin
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 describe('Webhooks (e2e)', () => {
   let t: TestApp;
@@ -336,5 +338,25 @@ describe('Webhooks (e2e)', () => {
     expect(rotated.body.data.rotateWebhookSecret.previousSecretExpiresAt).not.toBeNull();
     const denied = await gql(t, as(customer), `{ webhooks { edges { node { id } } } }`).expect(200);
     expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('the delivery log keeps 30 days: the daily clean-up removes older deliveries and keeps the rest', async () => {
+    const hook = await subscribe({ events: ['ticket.created'] });
+    await ticket(t, as(customer));
+    const [d] = await until(async () => {
+      const list = await deliveries(hook);
+      return list[0]?.status === 'succeeded' && list;
+    }, 'the delivery');
+    const cleanUp = () => t.app.get(WebhookDeliveryWorker).cleanUp();
+    // Rows are stamped by the database's time, the cut-off by the app's clock (which earlier tests moved ahead): set the
+    // clock relative to the wall time the row was stamped at.
+    const createdAt = Date.now();
+    const clockAt = async (at: number) => advance(at - t.app.get(Clock).now());
+    await clockAt(createdAt + 29 * DAY);
+    await cleanUp();
+    expect((await deliveries(hook)).map((x) => x.id)).toEqual([d.id]);
+    await clockAt(createdAt + 31 * DAY);
+    await cleanUp();
+    expect(await deliveries(hook)).toEqual([]);
   });
 });
