@@ -7,6 +7,7 @@ import { deliver, startReceiver, until, type Receiver } from '../support/mail';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { gql, person, type Person } from '../support/world';
 import nodemailer from 'nodemailer';
+import { ImapFlow } from 'imapflow';
 
 const SUPPORT = 'support@example.test';
 const KEY = 'a'.repeat(64);
@@ -409,6 +410,69 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
       } finally {
         await refusing.close();
       }
+    }
+  });
+
+  it('a folder recreated (new UIDVALIDITY) is read again from its first message: new mail imported, mail seen before not twice', async () => {
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user: SUPPORT, pass: 'secret' },
+      logger: false,
+    });
+    await imap.connect();
+    const folder = `Desk${randomUUID().slice(0, 6)}`;
+    const mail = (id: string, subject: string) =>
+      Buffer.from(`From: hal@example.org\r\nTo: ${SUPPORT}\r\nSubject: ${subject}\r\nMessage-ID: <${id}>\r\n\r\n${subject}.\r\n`);
+    try {
+      await imap.mailboxCreate(folder);
+      const seen = `${randomUUID()}@client.example.org`;
+      await imap.append(folder, mail(seen, 'Seen before'));
+      const box = (
+        await request(t.url)
+          .post('/v1/mailboxes')
+          .set(as(admin))
+          .send({
+            address: `folder-${randomUUID().slice(0, 8)}@example.test`,
+            name: 'Folder',
+            inbound: {
+              protocol: 'imap',
+              host: '127.0.0.1',
+              port: dovecot.imapPort,
+              secure: false,
+              username: SUPPORT,
+              password: 'secret',
+              folder,
+            },
+          })
+          .expect(201)
+      ).body;
+      const entriesOf = async () =>
+        (await request(t.url).get(`/v1/mailboxes/${box.id}/messages?limit=100`).set(as(admin)).expect(200)).body.data as {
+          messageId: string;
+          outcome: string;
+        }[];
+      const checkUntil = async (what: string, done: (entries: { messageId: string; outcome: string }[]) => boolean) => {
+        await request(t.url).post(`/v1/mailboxes/${box.id}/check`).set(as(admin)).expect(202);
+        return until(async () => ((entries) => done(entries) && entries)(await entriesOf()), 20_000, what);
+      };
+      await checkUntil('the first import', (e) => e.some((x) => x.messageId === seen));
+      const [before] = await t.dataSource.query(`SELECT "imapUidValidity" FROM mailbox WHERE id = $1`, [box.id]);
+
+      // Recreated: UIDs start again at 1. The new mail gets UID 1 (below the last UID stored), the old one UID 2.
+      await imap.mailboxDelete(folder);
+      await imap.mailboxCreate(folder);
+      const fresh = `${randomUUID()}@client.example.org`;
+      await imap.append(folder, mail(fresh, 'After the reset'));
+      await imap.append(folder, mail(seen, 'Seen before'));
+      const entries = await checkUntil('the import after the reset', (e) => e.some((x) => x.messageId === fresh));
+      expect(entries.find((x) => x.messageId === fresh)).toMatchObject({ outcome: 'ticket_created' });
+      expect(entries.filter((x) => x.messageId === seen)).toHaveLength(1);
+      const [after] = await t.dataSource.query(`SELECT "imapUidValidity" FROM mailbox WHERE id = $1`, [box.id]);
+      expect(after.imapUidValidity).not.toBe(before.imapUidValidity);
+    } finally {
+      await imap.logout();
     }
   });
 
