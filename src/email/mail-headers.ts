@@ -122,3 +122,20 @@ export function ticketNumberIn(subject: string | null): number | null {
   const match = /\[#(\d{1,9})\]/.exec(subject ?? '');
   return match ? Number(match[1]) : null;
 }
+
+/** The text a mail adds (quoted history and signature cut), at most `max` characters; its HTML when it has no text. */
+export function bodyOf(parsed: ParsedMail, max: number): string {
+  const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
+  return (visibleText(text) || '(no text)').slice(0, max);
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -14,13 +14,15 @@ import { TicketMessagesService } from '../tickets/ticket-messages.service.js';
 import { EmailIdentities } from '../users/email-identities.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { toActor } from '../users/users.service.js';
-import { dropReason, envelopeOf, idsIn, ticketNumberIn, visibleText, type MailEnvelope } from './mail-headers.js';
+import { bodyOf, dropReason, envelopeOf, idsIn, ticketNumberIn, type MailEnvelope } from './mail-headers.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailParts, type StoredPart } from './mail-parts.js';
 import { MailboxEntity } from './mailbox.entity.js';
 
 // A message whose import failed this often is given up (dropped with the last error) instead of retried forever.
 const MAX_ATTEMPTS = 10;
+// How many unimported mails a thread's import goes back through before threading the one it was asked for.
+const MAX_THREAD_DEPTH = 20;
 const MAX_SUBJECT = 200;
 const MAX_BODY = 50_000;
 class AlreadyImported extends Error {}
@@ -47,7 +49,11 @@ export class MailImporter {
     private readonly mailOutbox: MailOutbox,
   ) {}
 
-  async import(emailMessageId: string): Promise<void> {
+  /**
+   * `visiting`: the imports this one was started from (an earlier mail of a thread is imported first, and a loop of
+   * mails naming each other must end).
+   */
+  async import(emailMessageId: string, visiting: ReadonlySet<string> = new Set()): Promise<void> {
     const [claimed]: [{ attempts: number; raw: Buffer | null; mailboxId: string }[], number] = await this.dataSource.query(
       `UPDATE email_message SET attempts = attempts + 1 WHERE id = $1 AND status = 'received' RETURNING attempts, raw, "mailboxId"`,
       [emailMessageId],
@@ -64,10 +70,11 @@ export class MailImporter {
     if (reason) return this.drop(emailMessageId, reason);
     const sender = await this.identities.senderFor(envelope.from!, envelope.fromName);
     if (!sender.active) return this.drop(emailMessageId, 'the sender is deactivated');
+    await this.importAnswered(row.mailboxId, envelope, new Set([...visiting, emailMessageId]));
     const thread = await this.threadOf(envelope, sender);
     const notes: string[] = [];
     const parts = await this.parts.store(emailMessageId, parsed, row.raw, notes);
-    const body = this.bodyOf(parsed);
+    const body = bodyOf(parsed, MAX_BODY);
     const email: MessageEmail = {
       messageId: envelope.messageId,
       from: envelope.from!,
@@ -233,6 +240,21 @@ export class MailImporter {
   }
 
   /**
+   * The mails this one answers that are here but not imported yet are imported first: relays may deliver a reply before
+   * the mail it answers, and both may wait in one batch of jobs. Threaded after them, it joins their ticket instead of
+   * opening another. (A concurrent run of the same import is harmless: the import is exactly once.)
+   */
+  private async importAnswered(mailboxId: string, envelope: MailEnvelope, visiting: ReadonlySet<string>): Promise<void> {
+    const ids = [...new Set([envelope.inReplyTo, ...envelope.references].filter((i): i is string => !!i))];
+    if (ids.length === 0 || visiting.size > MAX_THREAD_DEPTH) return;
+    const waiting: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM email_message WHERE "mailboxId" = $1 AND "messageId" = ANY($2::text[]) AND status = 'received' ORDER BY "receivedAt", id`,
+      [mailboxId, ids],
+    );
+    for (const { id } of waiting) if (!visiting.has(id)) await this.import(id, visiting);
+  }
+
+  /**
    * The ticket a mail answers: one whose mail (received or sent) its In-Reply-To/References name, when the sender is its
    * requester, someone copied on it, or staff; else one whose `[#number]` its subject carries, when the sender is its
    * requester. A mail from anyone else starts a ticket of its own.
@@ -268,12 +290,6 @@ export class MailImporter {
     return !!hit;
   }
 
-  private bodyOf(parsed: ParsedMail): string {
-    const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
-    const visible = visibleText(text);
-    return (visible || '(no text)').slice(0, MAX_BODY);
-  }
-
   private async systemUser(): Promise<UserEntity> {
     this.system ??= await this.identities.serviceUser('system:email', 'E-mail channel', 'admin');
     return this.system;
@@ -283,15 +299,4 @@ export class MailImporter {
     const [found] = await this.dataSource.query(`SELECT 1 FROM tier WHERE id = $1 AND "deletedAt" IS NULL`, [id]);
     return !!found;
   }
-}
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }

@@ -243,6 +243,24 @@ run('E-mail channel (e2e, real Dovecot and SMTP)', () => {
     expect(second.references).toEqual([`<${first}>`, sent.messageId, `<${reply}>`]);
   });
 
+  it('a reply that reaches the mailbox before the mail it answers still threads onto the ticket of the mail it answers', async () => {
+    const from = `ivy.${randomUUID().slice(0, 8)}@example.org`;
+    const original = `${randomUUID()}@client.example.org`;
+    const followUp = `${randomUUID()}@client.example.org`;
+    // Delivered out of order (as relays may): the follow-up first, naming the original in In-Reply-To.
+    await mailFrom(from, {
+      messageId: `<${followUp}>`,
+      inReplyTo: `<${original}>`,
+      references: [`<${original}>`],
+      subject: 'Re: Scanner offline',
+      text: 'Forgot the log.',
+    });
+    await mailFrom(from, { messageId: `<${original}>`, subject: 'Scanner offline', text: 'The scanner is offline.' });
+    const [first, second] = await checkFor(original, followUp);
+    expect(first).toMatchObject({ outcome: 'ticket_created' });
+    expect(second).toMatchObject({ outcome: 'reply_added', ticketId: first.ticketId });
+  });
+
   it('a subject [#number] from the requester threads; auto-replies, bulk mail, bounces and loops create nothing and are logged with a reason', async () => {
     const from = `carol.${randomUUID().slice(0, 8)}@example.org`;
     const first = `${randomUUID()}@client.example.org`;
