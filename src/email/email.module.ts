@@ -60,7 +60,11 @@ export class EmailModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.jobs.register<{ mailboxId: string }>(EMAIL_POLL_QUEUE, async ({ mailboxId }) => void (await this.poller.poll(mailboxId)), {
       batchSize: 1,
     });
-    this.jobs.register<{ emailMessageId: string }>(EMAIL_IMPORT_QUEUE, ({ emailMessageId }) => this.importer.import(emailMessageId));
+    // Imports overlap (4 per worker): much of one is waiting on the database; the import is exactly once and threads
+    // after the mails it answers, so their order does not matter.
+    this.jobs.register<{ emailMessageId: string }>(EMAIL_IMPORT_QUEUE, ({ emailMessageId }) => this.importer.import(emailMessageId), {
+      concurrency: 4,
+    });
     this.jobs.register<{ outboundId: string }>(EMAIL_SEND_QUEUE, ({ outboundId }) => this.sender.send(outboundId), { batchSize: 10 });
   }
 
