@@ -17,6 +17,11 @@ export interface MailEnvelope {
 
 const MAX_HEADER_BYTES = 256 * 1024;
 
+/** The Message-IDs a mail answers (In-Reply-To, then References), each once. */
+export function answeredIds(envelope: MailEnvelope): string[] {
+  return [...new Set([envelope.inReplyTo, ...envelope.references].filter((i): i is string => !!i))];
+}
+
 /** A Message-ID without its angle brackets and surrounding space. */
 export function bareId(id: string): string {
   return id.trim().replace(/^<+/, '').replace(/>+$/, '').trim();

@@ -14,10 +14,10 @@ import { TicketMessagesService } from '../tickets/ticket-messages.service.js';
 import { EmailIdentities } from '../users/email-identities.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { toActor } from '../users/users.service.js';
-import { bodyOf, dropReason, envelopeOf, idsIn, ticketNumberIn, type MailEnvelope } from './mail-headers.js';
+import { answeredIds, bodyOf, dropReason, envelopeOf, idsIn, ticketNumberIn, type MailEnvelope } from './mail-headers.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailParts, type StoredPart } from './mail-parts.js';
-import { MailboxEntity } from './mailbox.entity.js';
+import { MailboxEntity, mailboxAddresses } from './mailbox.entity.js';
 
 // A message whose import failed this often is given up (dropped with the last error) instead of retried forever.
 const MAX_ATTEMPTS = 10;
@@ -221,7 +221,7 @@ export class MailImporter {
   }
 
   private async dropReasonOf(parsed: ParsedMail, envelope: MailEnvelope, raw: Buffer): Promise<string | null> {
-    const own = new Set<string>((await this.dataSource.query(`SELECT address FROM mailbox`)).map((r: { address: string }) => r.address));
+    const own = await mailboxAddresses(this.dataSource);
     const reason = dropReason(parsed, envelope.from, own);
     if (reason?.startsWith('bounce')) await this.recordBounce(raw, reason);
     if (reason) return reason;
@@ -245,7 +245,7 @@ export class MailImporter {
    * opening another. (A concurrent run of the same import is harmless: the import is exactly once.)
    */
   private async importAnswered(mailboxId: string, envelope: MailEnvelope, visiting: ReadonlySet<string>): Promise<void> {
-    const ids = [...new Set([envelope.inReplyTo, ...envelope.references].filter((i): i is string => !!i))];
+    const ids = answeredIds(envelope);
     if (ids.length === 0 || visiting.size > MAX_THREAD_DEPTH) return;
     const waiting: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM email_message WHERE "mailboxId" = $1 AND "messageId" = ANY($2::text[]) AND status = 'received' ORDER BY "receivedAt", id`,
@@ -260,7 +260,7 @@ export class MailImporter {
    * requester. A mail from anyone else starts a ticket of its own.
    */
   private async threadOf(envelope: MailEnvelope, sender: UserEntity): Promise<TicketEntity | null> {
-    const ids = [...new Set([envelope.inReplyTo, ...envelope.references].filter((i): i is string => !!i))];
+    const ids = answeredIds(envelope);
     const tickets = this.dataSource.getRepository(TicketEntity);
     if (ids.length) {
       const [found]: { ticketId: string }[] = await this.dataSource.query(

@@ -5,7 +5,7 @@ import { newId } from '../common/ids.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { TicketEventEntity } from '../events/ticket-event.entity.js';
 import type { TicketEntity } from '../ticket-core/ticket.entity.js';
-import type { MailNotifyEvent, MailboxEntity } from './mailbox.entity.js';
+import { mailboxAddresses, type MailNotifyEvent, type MailboxEntity } from './mailbox.entity.js';
 
 export const EMAIL_SEND_QUEUE = 'email-send';
 export type OutboundKind = 'reply' | MailNotifyEvent;
@@ -73,7 +73,7 @@ export class MailOutbox {
        WHERE m."ticketId" = $1 AND m.status IN ('ticket_created', 'reply_added')`,
       [ticket.id],
     );
-    const ours = new Set<string>((await em.query(`SELECT address FROM mailbox`)).map((r: { address: string }) => r.address));
+    const ours = await mailboxAddresses(em);
     const to = requester.email.toLowerCase();
     const cc = (copied ?? []).filter((a) => a !== to && !ours.has(a)).slice(0, 50);
     await this.insert(em, { id: thread.mailboxId, address: thread.address }, ticket.id, messageId, kind, [to], cc);

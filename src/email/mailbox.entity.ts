@@ -10,6 +10,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { TierEntity } from '../tiers/tier.entity.js';
 
@@ -63,4 +64,10 @@ export class MailboxEntity {
   @BeforeInsert() assignId(): void {
     this.id ??= newId();
   }
+}
+
+/** Every mailbox's address: mail from one is our own (a loop), and none is copied on the mail we send. */
+export async function mailboxAddresses(db: Pick<EntityManager, 'query'>): Promise<Set<string>> {
+  const rows: { address: string }[] = await db.query(`SELECT address FROM mailbox`);
+  return new Set(rows.map((r) => r.address));
 }
